@@ -1,0 +1,85 @@
+//! One analysis from start to end: load -> model -> derivations -> rules -> sagas.
+//!
+//! Every command that reads a spec runs this first; renderers take its result.
+
+use std::path::PathBuf;
+
+use crate::derive::{self, Derived};
+use crate::model::{self, Model};
+use crate::report::{Finding, Summary};
+use crate::rules::{self, Context};
+use crate::saga::{self, CompensationPath};
+use crate::spec::{self, LoadError, Limits, LoadedSpec};
+
+/// What to analyze, and how.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub limits: Limits,
+    /// Treat warnings as errors (`--deny warnings`).
+    pub deny_warnings: bool,
+}
+
+/// The result of one analysis.
+#[derive(Debug)]
+pub struct Analysis {
+    pub model: Model,
+    pub derived: Derived,
+    /// Compensation paths per saga, in the order of `model.sagas`.
+    pub compensation_paths: Vec<Vec<CompensationPath>>,
+    /// Sorted by file, line, column.
+    pub findings: Vec<Finding>,
+    /// False when a file could not be parsed: the model is then empty.
+    pub parsed: bool,
+}
+
+impl Analysis {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.findings)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.summary().errors > 0
+    }
+}
+
+/// Loads the spec files and analyzes them. I/O failures (a missing file) are errors;
+/// everything wrong inside a spec is a finding.
+pub fn analyze_paths(paths: &[PathBuf], options: &Options) -> Result<Analysis, LoadError> {
+    Ok(analyze(spec::load(paths, &options.limits)?, options))
+}
+
+/// Analyzes one spec given as text (tests, fuzzing, editors).
+pub fn analyze_str(path: &str, text: &str, options: &Options) -> Analysis {
+    analyze(spec::load_str(path, text, &options.limits), options)
+}
+
+/// Analyzes loaded spec files.
+pub fn analyze(mut loaded: LoadedSpec, options: &Options) -> Analysis {
+    if !loaded.findings.is_empty() {
+        // A file that does not parse would make every reference into it look unknown:
+        // report what stopped the parse, and nothing built on a partial model.
+        let mut findings = std::mem::take(&mut loaded.findings);
+        sort(&mut findings);
+        return Analysis {
+            model: Model { sources: loaded.sources, ..Model::default() },
+            derived: Derived::default(),
+            compensation_paths: Vec::new(),
+            findings,
+            parsed: false,
+        };
+    }
+    let (model, mut findings) = model::build(loaded);
+    let derived = derive::derive(&model);
+    findings.extend(rules::check_all(&Context { model: &model, derived: &derived }));
+    let mut findings = rules::config::apply(findings, &model.rule_levels, options.deny_warnings);
+    sort(&mut findings);
+    let compensation_paths = model.sagas.iter().map(saga::compensation_paths).collect();
+    Analysis { model, derived, compensation_paths, findings, parsed: true }
+}
+
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.span.file, a.span.line, a.span.column, a.rule, &a.message)
+            .cmp(&(b.span.file, b.span.line, b.span.column, b.rule, &b.message))
+    });
+}

@@ -1,0 +1,88 @@
+//! The command line: argument types, one module per command, and the one place where an
+//! outcome becomes an exit code.
+//!
+//! Exit codes (fixed by the format page): 0 = no error findings; 1 = error findings (or
+//! stale files for `--check`); 2 = usage or I/O error.
+
+mod analyze;
+mod explain;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// What a command found, as far as the exit code cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing that fails the run.
+    Clean,
+    /// Error findings (or stale files): exit 1.
+    Failed,
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "edasmith",
+    version,
+    about = "Design toolkit for event-driven microservice architectures",
+    long_about = "edasmith reads a service relation diagram (SRD) written as YAML, derives the \
+                  aggregates and domain events, checks messaging types, saga compensation, \
+                  event-carried state and synchronous availability, and generates code, \
+                  diagrams and AsyncAPI documents.",
+    after_help = "Example:\n  edasmith analyze examples/telecom-ko/spec.yaml\n\nExit codes: 0 = no errors, 1 = the spec has errors, 2 = usage or I/O error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to use colour on the terminal (NO_COLOR is respected with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a spec and print the derived model and every finding.
+    #[command(after_help = "Examples:\n  edasmith analyze spec.yaml\n  edasmith analyze specs/ --format json\n  edasmith analyze spec.yaml --deny warnings")]
+    Analyze(analyze::Args),
+    /// Explain a rule: what it checks, why, and how to fix it.
+    #[command(after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply")]
+    Explain(explain::Args),
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version are "errors" to clap but successes to the user.
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    output::set_color(cli.color);
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(&args),
+        Command::Explain(args) => explain::run(&args),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(error) if output::is_broken_pipe(&error) => {
+            // `edasmith analyze … | head` closed the pipe: the reader has what it wanted.
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            output::error(&format!("{error:#}"));
+            ExitCode::from(2)
+        }
+    }
+}

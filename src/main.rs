@@ -1,0 +1,7 @@
+//! The `edasmith` binary: a thin client of the library.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}

@@ -1,0 +1,413 @@
+//! From raw spec files to one [`Model`]: merge, check ids, resolve references.
+
+use serde_saphyr::Spanned;
+
+use super::types::*;
+use crate::names::{did_you_mean, invalid_id_reason};
+use crate::report::{Finding, Severity};
+use crate::rules::{self, structure};
+use crate::source::{FileId, Span};
+use crate::spec::LoadedSpec;
+use crate::spec::raw::{OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec};
+
+/// The format versions this build reads.
+const SUPPORTED_VERSIONS: &[u32] = &[1];
+
+/// Merges the loaded files into one model and reports structural findings: unknown
+/// versions, duplicate and invalid ids, unknown references.
+pub fn build(loaded: LoadedSpec) -> (Model, Vec<Finding>) {
+    let mut builder = Builder { model: Model { sources: loaded.sources, ..Model::default() }, findings: Vec::new() };
+    let mut rule_entries = Vec::new();
+    for (file, spec) in loaded.files {
+        builder.add_file(file, spec, &mut rule_entries);
+    }
+    builder.resolve_references();
+    builder.read_rule_levels(rule_entries);
+    (builder.model, builder.findings)
+}
+
+struct Builder {
+    model: Model,
+    findings: Vec<Finding>,
+}
+
+fn name(file: FileId, spanned: Spanned<String>) -> Name {
+    Name { span: Span::from_location(file, spanned.referenced), value: spanned.value }
+}
+
+fn number(file: FileId, spanned: Spanned<f64>) -> Number {
+    Number { span: Span::from_location(file, spanned.referenced), value: spanned.value }
+}
+
+fn names(file: FileId, spanned: Spanned<OneOrMany>) -> Vec<Name> {
+    match spanned.value {
+        OneOrMany::One(value) => vec![Name { value, span: Span::from_location(file, spanned.referenced) }],
+        OneOrMany::Many(list) => list.into_iter().map(|item| name(file, item)).collect(),
+    }
+}
+
+impl Builder {
+    fn add_file(&mut self, file: FileId, spec: RawSpec, rule_entries: &mut Vec<(Name, Name)>) {
+        if let Some(version) = spec.edasmith
+            && !SUPPORTED_VERSIONS.contains(&version.value)
+        {
+            let span = Span::from_location(file, version.referenced);
+            self.findings.push(
+                structure::UNKNOWN_VERSION
+                    .finding(span, format!("unknown spec format version {}", version.value))
+                    .with_help("this edasmith reads `edasmith: 1`; upgrade edasmith or fix the version"),
+            );
+        }
+        if self.model.system.is_none() {
+            self.model.system = spec.system.map(|system| name(file, system));
+        }
+        if let Some(availability) = spec.targets.and_then(|targets| targets.availability)
+            && self.model.targets.availability.is_none()
+        {
+            let availability = number(file, availability);
+            self.check_percent(availability, "targets.availability");
+            self.model.targets.availability = Some(availability);
+        }
+        for (id, raw) in spec.services.0 {
+            self.add_service(file, id, raw);
+        }
+        for (id, raw) in spec.data.0 {
+            self.add_data(file, id, raw);
+        }
+        for raw in spec.relations {
+            self.add_relation(file, raw);
+        }
+        for (id, raw) in spec.sagas.0 {
+            self.add_saga(file, id, raw);
+        }
+        for (rule, level) in spec.rules.0 {
+            rule_entries.push((name(file, rule), name(file, level)));
+        }
+    }
+
+    /// Checks an id and registers it; returns false when the id is a duplicate.
+    fn register_id(&mut self, kind: &str, id: &Name, space: IdSpace) -> bool {
+        if let Some(reason) = invalid_id_reason(&id.value) {
+            self.findings.push(
+                structure::INVALID_ID
+                    .finding(id.span, format!("invalid {kind} id `{}`: {reason}", id.value.escape_debug()))
+                    .with_help("ids become file names: use letters, digits, `-` and `_` (any language)"),
+            );
+        }
+        let model = &mut self.model;
+        let (index, next) = match space {
+            IdSpace::Service => (&mut model.service_index, model.services.len()),
+            IdSpace::Data => (&mut model.data_index, model.data.len()),
+            IdSpace::Saga => (&mut model.saga_index, model.sagas.len()),
+        };
+        let Some(&first) = index.get(&id.value) else {
+            index.insert(id.value.clone(), next);
+            return true;
+        };
+        let first_span = match space {
+            IdSpace::Service => model.services[first].id.span,
+            IdSpace::Data => model.data[first].id.span,
+            IdSpace::Saga => model.sagas[first].id.span,
+        };
+        self.duplicate(kind, id, first_span);
+        false
+    }
+
+    fn duplicate(&mut self, kind: &str, id: &Name, first_span: Span) {
+        let first_at = self.location(first_span);
+        self.findings.push(
+            structure::DUPLICATE_ID
+                .finding(id.span, format!("{kind} `{}` is already defined at {first_at}", id.value))
+                .with_help(format!("define each {kind} once; other files refer to it by id"))
+                .with_related(first_span, format!("`{}` first defined here", id.value)),
+        );
+    }
+
+    fn location(&self, span: Span) -> String {
+        format!("{}:{}:{}", self.model.sources.display_path(span.file), span.line, span.column)
+    }
+
+    fn check_percent(&mut self, value: Number, key: &str) {
+        if !(0.0..=100.0).contains(&value.value) {
+            self.findings.push(
+                structure::INVALID_VALUE
+                    .finding(value.span, format!("`{key}` is {}, not a percentage", value.value))
+                    .with_help("write availability as a percentage between 0 and 100, e.g. 99.95"),
+            );
+        }
+    }
+
+    fn check_non_negative(&mut self, value: Number, key: &str) {
+        if !(value.value >= 0.0 && value.value.is_finite()) {
+            self.findings.push(
+                structure::INVALID_VALUE
+                    .finding(value.span, format!("`{key}` is {}, but must be a finite number of at least 0", value.value))
+                    .with_help(format!("`{key}` counts requests per second (or calls per request): use 0 or more")),
+            );
+        }
+    }
+
+    fn add_service(&mut self, file: FileId, id: Spanned<String>, raw: RawService) {
+        let id = name(file, id);
+        if !self.register_id("service", &id, IdSpace::Service) {
+            return;
+        }
+        let availability = raw.availability.map(|a| number(file, a));
+        if let Some(availability) = availability {
+            self.check_percent(availability, "availability");
+        }
+        let peak = raw.peak.map(|p| number(file, p));
+        let capacity = raw.capacity.map(|c| number(file, c));
+        for (value, key) in [(peak, "peak"), (capacity, "capacity")] {
+            if let Some(value) = value {
+                self.check_non_negative(value, key);
+            }
+        }
+        self.model.services.push(Service {
+            id,
+            name: raw.name.map(|n| name(file, n)),
+            code: raw.code.map(|c| name(file, c)),
+            kind: raw.kind.as_ref().map(|k| k.value).unwrap_or_default(),
+            kind_span: raw.kind.map(|k| Span::from_location(file, k.referenced)),
+            database: raw.database.map(|d| name(file, d)),
+            availability,
+            peak,
+            capacity,
+            description: raw.description,
+        });
+    }
+
+    fn add_data(&mut self, file: FileId, id: Spanned<String>, raw: RawData) {
+        let id = name(file, id);
+        if !self.register_id("data", &id, IdSpace::Data) {
+            return;
+        }
+        let fields = raw
+            .fields
+            .0
+            .into_iter()
+            .map(|(field, ty)| Field {
+                name: name(file, field),
+                ty_span: Span::from_location(file, ty.referenced),
+                ty: ty.value,
+            })
+            .collect();
+        let transitions = raw
+            .transitions
+            .into_iter()
+            .map(|transition| {
+                let span = Span::from_location(file, transition.referenced);
+                let raw = transition.value;
+                Transition {
+                    event: name(file, raw.event),
+                    from: raw.from.map(|from| names(file, from)).unwrap_or_default(),
+                    to: name(file, raw.to),
+                    span,
+                }
+            })
+            .collect();
+        self.model.data.push(Data {
+            id,
+            name: raw.name.map(|n| name(file, n)),
+            code: raw.code.map(|c| name(file, c)),
+            owner: raw.owner.map(|o| name(file, o)),
+            fields,
+            states: raw.states.into_iter().map(|s| name(file, s)).collect(),
+            transitions,
+            description: raw.description,
+        });
+    }
+
+    fn add_relation(&mut self, file: FileId, raw: Spanned<RawRelation>) {
+        let span = Span::from_location(file, raw.referenced);
+        let raw = raw.value;
+        let rate = raw.rate.map(|r| number(file, r));
+        if let Some(rate) = rate {
+            self.check_non_negative(rate, "rate");
+        }
+        let reply_span = raw.reply.as_ref().map(|r| Span::from_location(file, r.referenced));
+        self.model.relations.push(Relation {
+            index: self.model.relations.len(),
+            span,
+            from: name(file, raw.from),
+            to: names(file, raw.to),
+            kind: raw.kind.value,
+            kind_span: Span::from_location(file, raw.kind.referenced),
+            message: raw.message.map(|m| name(file, m)),
+            data: raw.data.map(|d| name(file, d)),
+            payload: raw.payload.map(|p| p.into_iter().map(|f| name(file, f)).collect()),
+            needs: raw
+                .needs
+                .0
+                .into_iter()
+                .map(|(service, fields)| (name(file, service), fields.into_iter().map(|f| name(file, f)).collect()))
+                .collect(),
+            reply: raw.reply.map(|r| names(file, r)).unwrap_or_default(),
+            reply_span,
+            operation: raw.operation.map(|o| name(file, o)),
+            rate,
+            description: raw.description,
+        });
+    }
+
+    fn add_saga(&mut self, file: FileId, id: Spanned<String>, raw: RawSaga) {
+        let id = name(file, id);
+        if !self.register_id("saga", &id, IdSpace::Saga) {
+            return;
+        }
+        let steps = raw
+            .steps
+            .into_iter()
+            .enumerate()
+            .map(|(index, step)| {
+                let span = Span::from_location(file, step.referenced);
+                let raw = step.value;
+                Step {
+                    number: index + 1,
+                    span,
+                    service: name(file, raw.service),
+                    action: name(file, raw.action),
+                    compensation: raw.compensation.map(|c| name(file, c)),
+                    pivot: raw.pivot.as_ref().is_some_and(|p| p.value),
+                    pivot_span: raw.pivot.map(|p| Span::from_location(file, p.referenced)),
+                    on_failure: raw.on_failure.as_ref().map(|o| o.value).unwrap_or_default(),
+                    on_failure_span: raw.on_failure.map(|o| Span::from_location(file, o.referenced)),
+                    emits: raw.emits.map(|e| name(file, e)),
+                    read_only: raw.read_only.is_some_and(|r| r.value),
+                }
+            })
+            .collect();
+        self.model.sagas.push(Saga {
+            id,
+            name: raw.name.map(|n| name(file, n)),
+            code: raw.code.map(|c| name(file, c)),
+            style: raw.style.value,
+            style_span: Span::from_location(file, raw.style.referenced),
+            orchestrator: raw.orchestrator.map(|o| name(file, o)),
+            steps,
+            description: raw.description,
+        });
+    }
+
+    /// Every name that must denote a service or data, checked after all files are merged
+    /// (a relation in one team's file may name a service declared in another's).
+    fn resolve_references(&mut self) {
+        let mut problems = Vec::new();
+        let service_ids: Vec<&str> = self.model.services.iter().map(|s| s.id.as_str()).collect();
+        let data_ids: Vec<&str> = self.model.data.iter().map(|d| d.id.as_str()).collect();
+        let known_service = |name: &Name| self.model.service_index.contains_key(&name.value);
+        let mut check_service = |name: &Name, role: &str| {
+            if !known_service(name) {
+                problems.push(unknown(name, role, "service", &service_ids));
+            }
+        };
+        for data in &self.model.data {
+            if let Some(owner) = &data.owner {
+                check_service(owner, &format!("the owner of data `{}`", data.id.value));
+            }
+        }
+        for relation in &self.model.relations {
+            check_service(&relation.from, "the relation's `from`");
+            for to in &relation.to {
+                check_service(to, "the relation's `to`");
+            }
+            for (consumer, _) in &relation.needs {
+                check_service(consumer, "a `needs` entry");
+            }
+        }
+        for saga in &self.model.sagas {
+            for step in &saga.steps {
+                check_service(&step.service, &format!("step {} of saga `{}`", step.number, saga.id.value));
+            }
+        }
+        for relation in &self.model.relations {
+            let Some(data_name) = &relation.data else { continue };
+            match self.model.data_index.get(&data_name.value) {
+                Some(&index) => problems.extend(unknown_fields(relation, &self.model.data[index])),
+                None => problems.push(undeclared_data(data_name, &data_ids)),
+            }
+        }
+        self.findings.extend(problems);
+    }
+
+    fn read_rule_levels(&mut self, entries: Vec<(Name, Name)>) {
+        let catalog = rules::all();
+        for (rule, level) in entries {
+            let Some(meta) = catalog.iter().map(|r| r.meta).find(|meta| meta.name == rule.value) else {
+                let suggestion = did_you_mean(&rule.value, catalog.iter().map(|r| r.meta.name));
+                self.findings.push(
+                    structure::UNKNOWN_RULE
+                        .finding(rule.span, format!("unknown rule `{}`", rule.value))
+                        .with_help(match suggestion {
+                            Some(name) => format!("did you mean `{name}`?"),
+                            None => "`edasmith explain --list` lists every rule".to_owned(),
+                        }),
+                );
+                continue;
+            };
+            let parsed = match level.value.as_str() {
+                "error" => Some(Some(Severity::Error)),
+                "warning" => Some(Some(Severity::Warning)),
+                "info" => Some(Some(Severity::Info)),
+                "off" => Some(None),
+                _ => None,
+            };
+            match parsed {
+                Some(level) => self.model.rule_levels.push(RuleLevel { rule: meta.name, level }),
+                None => self.findings.push(
+                    structure::UNKNOWN_RULE
+                        .finding(level.span, format!("unknown level `{}` for rule `{}`", level.value, meta.name))
+                        .with_help("a rule's level is one of error, warning, info, off"),
+                ),
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum IdSpace {
+    Service,
+    Data,
+    Saga,
+}
+
+fn unknown(name: &Name, role: &str, kind: &str, candidates: &[&str]) -> Finding {
+    let help = match did_you_mean(&name.value, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("declare {kind} `{}` under `{kind}s:`, or fix the name", name.value),
+    };
+    structure::UNKNOWN_REFERENCE
+        .finding(name.span, format!("{role} names {kind} `{}`, which does not exist", name.value))
+        .with_help(help)
+}
+
+fn undeclared_data(name: &Name, declared: &[&str]) -> Finding {
+    let help = match did_you_mean(&name.value, declared.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("declare `{}` under `data:` with its owner, fields and lifecycle", name.value),
+    };
+    structure::UNDECLARED_DATA
+        .finding(name.span, format!("data `{}` is not declared under `data:`", name.value))
+        .with_help(help)
+}
+
+/// `payload` and `needs` may only name fields the data has.
+fn unknown_fields(relation: &Relation, data: &Data) -> Vec<Finding> {
+    if data.fields.is_empty() {
+        return Vec::new();
+    }
+    let field_names: Vec<&str> = data.fields.iter().map(|f| f.name.as_str()).collect();
+    let named = relation.payload.iter().flatten().chain(relation.needs.iter().flat_map(|(_, fields)| fields));
+    named
+        .filter(|field| data.field(&field.value).is_none())
+        .map(|field| {
+            let help = match did_you_mean(&field.value, field_names.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("the fields of `{}` are: {}", data.id.value, field_names.join(", ")),
+            };
+            structure::UNKNOWN_FIELD
+                .finding(field.span, format!("data `{}` has no field `{}`", data.id.value, field.value))
+                .with_help(help)
+        })
+        .collect()
+}

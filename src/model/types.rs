@@ -1,0 +1,221 @@
+//! The model's elements. Each keeps the [`Span`] of the YAML node it came from.
+
+use std::collections::HashMap;
+
+pub use crate::spec::raw::{FieldType, OnFailure, RelationKind, SagaStyle, ServiceKind};
+use crate::source::{SourceMap, Span};
+
+/// A name as the user wrote it, and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Name {
+    pub value: String,
+    pub span: Span,
+}
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// A number as the user wrote it, and where.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number {
+    pub value: f64,
+    pub span: Span,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub sources: SourceMap,
+    pub system: Option<Name>,
+    pub targets: Targets,
+    pub services: Vec<Service>,
+    pub data: Vec<Data>,
+    pub relations: Vec<Relation>,
+    pub sagas: Vec<Saga>,
+    /// The `rules:` map: severity overrides by rule name.
+    pub rule_levels: Vec<RuleLevel>,
+    pub(crate) service_index: HashMap<String, usize>,
+    pub(crate) data_index: HashMap<String, usize>,
+    pub(crate) saga_index: HashMap<String, usize>,
+}
+
+impl Model {
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.service_index.get(id).map(|&index| &self.services[index])
+    }
+
+    pub fn data(&self, id: &str) -> Option<&Data> {
+        self.data_index.get(id).map(|&index| &self.data[index])
+    }
+
+    /// The system's name: `system:`, else the first spec file's stem.
+    pub fn saga(&self, id: &str) -> Option<&Saga> {
+        self.saga_index.get(id).map(|&index| &self.sagas[index])
+    }
+
+    pub fn system_name(&self) -> String {
+        match &self.system {
+            Some(name) => name.value.clone(),
+            None => self
+                .sources
+                .files()
+                .first()
+                .and_then(|file| file.path.file_stem())
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "system".to_owned()),
+        }
+    }
+
+    pub fn relations_of(&self, kind: RelationKind) -> impl Iterator<Item = &Relation> {
+        self.relations.iter().filter(move |relation| relation.kind == kind)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Targets {
+    pub availability: Option<Number>,
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub id: Name,
+    pub name: Option<Name>,
+    pub code: Option<Name>,
+    pub kind: ServiceKind,
+    pub kind_span: Option<Span>,
+    pub database: Option<Name>,
+    pub availability: Option<Number>,
+    pub peak: Option<Number>,
+    pub capacity: Option<Number>,
+    pub description: Option<String>,
+}
+
+impl Service {
+    /// The display label: `name:`, else the id.
+    pub fn label(&self) -> &str {
+        self.name.as_ref().map_or(&self.id.value, |name| &name.value)
+    }
+}
+
+#[derive(Debug)]
+pub struct Data {
+    pub id: Name,
+    pub name: Option<Name>,
+    pub code: Option<Name>,
+    pub owner: Option<Name>,
+    pub fields: Vec<Field>,
+    pub states: Vec<Name>,
+    pub transitions: Vec<Transition>,
+    pub description: Option<String>,
+}
+
+impl Data {
+    pub fn label(&self) -> &str {
+        self.name.as_ref().map_or(&self.id.value, |name| &name.value)
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|field| field.name.value == name)
+    }
+
+    pub fn has_lifecycle(&self) -> bool {
+        !self.states.is_empty() || !self.transitions.is_empty()
+    }
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub name: Name,
+    pub ty: FieldType,
+    pub ty_span: Span,
+}
+
+/// One lifecycle transition: a domain event moving the aggregate `from` states `to` one.
+/// No `from` means the transition creates the aggregate.
+#[derive(Debug)]
+pub struct Transition {
+    pub event: Name,
+    pub from: Vec<Name>,
+    pub to: Name,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Relation {
+    /// Position in the merged `relations` list (0-based), a stable handle.
+    pub index: usize,
+    pub span: Span,
+    pub from: Name,
+    pub to: Vec<Name>,
+    pub kind: RelationKind,
+    pub kind_span: Span,
+    pub message: Option<Name>,
+    pub data: Option<Name>,
+    pub payload: Option<Vec<Name>>,
+    pub needs: Vec<(Name, Vec<Name>)>,
+    pub reply: Vec<Name>,
+    pub reply_span: Option<Span>,
+    pub operation: Option<Name>,
+    pub rate: Option<Number>,
+    pub description: Option<String>,
+}
+
+impl Relation {
+    /// Calls per request along this relation (default 1).
+    pub fn rate(&self) -> f64 {
+        self.rate.map_or(1.0, |rate| rate.value)
+    }
+
+    pub fn message_name(&self) -> Option<&str> {
+        self.message.as_ref().map(Name::as_str)
+    }
+}
+
+#[derive(Debug)]
+pub struct Saga {
+    pub id: Name,
+    pub name: Option<Name>,
+    pub code: Option<Name>,
+    pub style: SagaStyle,
+    pub style_span: Span,
+    pub orchestrator: Option<Name>,
+    pub steps: Vec<Step>,
+    pub description: Option<String>,
+}
+
+impl Saga {
+    pub fn label(&self) -> &str {
+        self.name.as_ref().map_or(&self.id.value, |name| &name.value)
+    }
+
+    /// Index of the pivot step (the first one, when several are marked).
+    pub fn pivot(&self) -> Option<usize> {
+        self.steps.iter().position(|step| step.pivot)
+    }
+}
+
+#[derive(Debug)]
+pub struct Step {
+    /// 1-based, as in reports.
+    pub number: usize,
+    pub span: Span,
+    pub service: Name,
+    pub action: Name,
+    pub compensation: Option<Name>,
+    pub pivot: bool,
+    pub pivot_span: Option<Span>,
+    pub on_failure: OnFailure,
+    pub on_failure_span: Option<Span>,
+    pub emits: Option<Name>,
+    pub read_only: bool,
+}
+
+/// A severity override from the `rules:` map.
+#[derive(Debug, Clone)]
+pub struct RuleLevel {
+    pub rule: &'static str,
+    /// `None` turns the rule off.
+    pub level: Option<crate::report::Severity>,
+}

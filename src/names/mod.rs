@@ -1,0 +1,160 @@
+//! Names: display labels in any language, and the stable ASCII identifiers that
+//! targets need (crate and file names, AsyncAPI keys, diagram node ids).
+//!
+//! This module is the one place that turns a user's name into an identifier, so a
+//! Korean `계약` becomes `gyeyak` the same way in every output.
+
+mod hangul;
+
+pub use hangul::romanize;
+
+/// The ASCII words of a name: Hangul romanized per syllable, camel case split,
+/// everything that is not a letter or digit a separator. `ContractTerminated` ->
+/// `[contract, terminated]`; `계약 해지` -> `[gyeyak, haeji]`.
+///
+/// Returns `None` when a character can be neither kept nor romanized (Chinese, emoji…):
+/// the caller then needs an explicit `code:`.
+pub fn ascii_words(name: &str) -> Option<Vec<String>> {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous: Option<char> = None;
+    let mut untranslatable = false;
+    let chars: Vec<char> = name.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
+        if c.is_ascii_alphanumeric() {
+            let next_is_lower = chars.get(index + 1).is_some_and(char::is_ascii_lowercase);
+            let starts_word = c.is_ascii_uppercase()
+                && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next_is_lower));
+            if starts_word && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            current.push(c.to_ascii_lowercase());
+        } else if let Some(roman) = hangul::romanize_syllable(c) {
+            if previous.is_some_and(|p| hangul::romanize_syllable(p).is_none()) && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            current.push_str(roman.as_str());
+        } else {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            untranslatable |= c.is_alphanumeric();
+        }
+        previous = Some(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    if untranslatable || words.is_empty() { None } else { Some(words) }
+}
+
+/// `snake_case` identifier of a name (see [`ascii_words`]).
+pub fn snake_case(name: &str) -> Option<String> {
+    ascii_words(name).map(|words| words.join("_"))
+}
+
+/// `kebab-case` identifier of a name (crate names, file names, AsyncAPI keys).
+pub fn kebab_case(name: &str) -> Option<String> {
+    ascii_words(name).map(|words| words.join("-"))
+}
+
+/// `PascalCase` identifier of a name (Rust types).
+pub fn pascal_case(name: &str) -> Option<String> {
+    ascii_words(name).map(|words| words.iter().map(|word| capitalize(word)).collect())
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The closest candidate to a misspelt name, if one is close enough to be a typo.
+///
+/// Candidates whose length differs by more than the allowed distance are skipped
+/// before any distance is computed, so a spec with thousands of ids stays fast.
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let input_len = input.chars().count();
+    let max_distance = (input_len / 3).max(1);
+    let folded = input.to_lowercase();
+    candidates
+        .into_iter()
+        .filter(|candidate| candidate.chars().count().abs_diff(input_len) <= max_distance)
+        .map(|candidate| (strsim::damerau_levenshtein(&folded, &candidate.to_lowercase()), candidate))
+        .filter(|&(distance, _)| distance <= max_distance)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Why an id cannot be used, or `None` when it is fine. Ids end up in file names and
+/// paths, so separators, `..` and control characters are refused everywhere.
+pub fn invalid_id_reason(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        Some("an id may not be empty")
+    } else if id.trim() != id {
+        Some("an id may not start or end with white space")
+    } else if id.contains(['/', '\\']) {
+        Some("an id may not contain a path separator (`/` or `\\`)")
+    } else if id.contains("..") {
+        Some("an id may not contain `..`")
+    } else if id.chars().any(char::is_control) {
+        Some("an id may not contain control characters")
+    } else if id.chars().count() > MAX_ID_CHARS {
+        Some("an id may be at most 200 characters long")
+    } else {
+        None
+    }
+}
+
+/// Longest id accepted: ids become file names, and most file systems stop at 255 bytes.
+pub const MAX_ID_CHARS: usize = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_camel_case_acronyms_and_separators() {
+        assert_eq!(ascii_words("ContractTerminated").unwrap(), ["contract", "terminated"]);
+        assert_eq!(ascii_words("HTTPServer2Go").unwrap(), ["http", "server2", "go"]);
+        assert_eq!(ascii_words("terminate-contract").unwrap(), ["terminate", "contract"]);
+        assert_eq!(ascii_words("order_line items").unwrap(), ["order", "line", "items"]);
+    }
+
+    #[test]
+    fn korean_names_become_romanized_words() {
+        assert_eq!(snake_case("계약").unwrap(), "gyeyak");
+        assert_eq!(kebab_case("계약 해지").unwrap(), "gyeyak-haeji");
+        assert_eq!(pascal_case("수납완료").unwrap(), "Sunapwanryo");
+        assert_eq!(kebab_case("SMS발송").unwrap(), "sms-balsong");
+    }
+
+    #[test]
+    fn names_with_no_ascii_form_are_refused() {
+        assert_eq!(ascii_words("合同"), None);
+        assert_eq!(ascii_words("---"), None);
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_and_rejects_strangers() {
+        let ids = ["billing", "customer", "contract"];
+        assert_eq!(did_you_mean("biling", ids), Some("billing"));
+        assert_eq!(did_you_mean("Custmer", ids), Some("customer"));
+        assert_eq!(did_you_mean("warehouse", ids), None);
+        assert_eq!(did_you_mean("relatons", ["services", "relations", "sagas"]), Some("relations"));
+    }
+
+    #[test]
+    fn ids_that_could_escape_a_folder_are_invalid() {
+        assert!(invalid_id_reason("../etc").is_some());
+        assert!(invalid_id_reason("a/b").is_some());
+        assert!(invalid_id_reason(" contract").is_some());
+        assert!(invalid_id_reason("con\u{7}tract").is_some());
+        assert!(invalid_id_reason("").is_some());
+        assert_eq!(invalid_id_reason("계약"), None);
+        assert_eq!(invalid_id_reason("terminate-contract"), None);
+    }
+}

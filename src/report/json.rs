@@ -1,0 +1,138 @@
+//! The JSON report (`analyze --format json`), in the shape the format page fixes.
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::derive::{Aggregate, Command, Event, Message, SyncCall};
+use crate::model::{OnFailure, SagaStyle};
+use crate::report::{Finding, Severity, Summary};
+use crate::saga::CompensationPath;
+use crate::source::SourceMap;
+
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub system: String,
+    pub aggregates: &'a [Aggregate],
+    pub events: &'a [Event],
+    pub commands: &'a [Command],
+    pub messages: &'a [Message],
+    pub sync_calls: &'a [SyncCall],
+    pub sagas: Vec<SagaReport<'a>>,
+    pub findings: Vec<FindingReport<'a>>,
+    pub summary: Summary,
+}
+
+#[derive(Serialize)]
+pub struct SagaReport<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub style: SagaStyle,
+    pub orchestrator: Option<&'a str>,
+    pub steps: Vec<StepReport<'a>>,
+    pub compensation_paths: &'a [CompensationPath],
+}
+
+#[derive(Serialize)]
+pub struct StepReport<'a> {
+    pub step: usize,
+    pub service: &'a str,
+    pub action: &'a str,
+    pub compensation: Option<&'a str>,
+    pub pivot: bool,
+    pub on_failure: OnFailure,
+    pub read_only: bool,
+}
+
+#[derive(Serialize)]
+pub struct FindingReport<'a> {
+    pub rule: &'a str,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedReport<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct RelatedReport<'a> {
+    pub message: &'a str,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Builds the report's data; [`render`] prints it.
+pub fn report(analysis: &Analysis) -> Report<'_> {
+    let model = &analysis.model;
+    let sagas = model
+        .sagas
+        .iter()
+        .zip(&analysis.compensation_paths)
+        .map(|(saga, paths)| SagaReport {
+            id: &saga.id.value,
+            name: saga.label(),
+            style: saga.style,
+            orchestrator: saga.orchestrator.as_ref().map(|o| o.as_str()),
+            steps: saga
+                .steps
+                .iter()
+                .map(|step| StepReport {
+                    step: step.number,
+                    service: step.service.as_str(),
+                    action: step.action.as_str(),
+                    compensation: step.compensation.as_ref().map(|c| c.as_str()),
+                    pivot: step.pivot,
+                    on_failure: step.on_failure,
+                    read_only: step.read_only,
+                })
+                .collect(),
+            compensation_paths: paths,
+        })
+        .collect();
+    Report {
+        system: model.system_name(),
+        aggregates: &analysis.derived.aggregates,
+        events: &analysis.derived.events,
+        commands: &analysis.derived.commands,
+        messages: &analysis.derived.messages,
+        sync_calls: &analysis.derived.sync_calls,
+        sagas,
+        findings: analysis.findings.iter().map(|f| finding_report(f, &model.sources)).collect(),
+        summary: analysis.summary(),
+    }
+}
+
+pub fn finding_report<'a>(finding: &'a Finding, sources: &SourceMap) -> FindingReport<'a> {
+    FindingReport {
+        rule: finding.rule,
+        severity: finding.severity,
+        message: &finding.message,
+        file: sources.display_path(finding.span.file),
+        line: finding.span.line,
+        column: finding.span.column,
+        help: finding.help.as_deref(),
+        related: finding
+            .related
+            .iter()
+            .map(|related| RelatedReport {
+                message: &related.message,
+                file: sources.display_path(related.span.file),
+                line: related.span.line,
+                column: related.span.column,
+            })
+            .collect(),
+    }
+}
+
+/// The report as pretty-printed JSON with a final newline.
+pub fn render(analysis: &Analysis) -> String {
+    let mut out = serde_json::to_string_pretty(&report(analysis)).unwrap_or_else(|error| {
+        // Serializing plain strings and numbers cannot fail; say so loudly if it ever does.
+        format!("{{\"error\": \"cannot serialize the report: {error}\"}}")
+    });
+    out.push('\n');
+    out
+}

@@ -1,0 +1,100 @@
+//! The rule catalog: every finding edasmith can report has a rule here, with a stable
+//! kebab-case name, a default severity and the text `edasmith explain RULE` prints.
+//!
+//! A rule is one file: [`declare_rule!`] gives it its documentation (which *is* the
+//! explain text) and metadata; a `check` function inspects the model. Structural rules
+//! (syntax, unknown keys, references) are reported by the loader and the model builder,
+//! so they have metadata and no check.
+
+pub mod config;
+pub mod structure;
+
+use crate::derive::Derived;
+use crate::model::Model;
+use crate::report::{Finding, Severity};
+use crate::source::Span;
+
+/// What a rule is: its name, how severe by default, and its documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub severity: Severity,
+    /// Markdown: first line a one-sentence summary, then What it does / Why is this bad? /
+    /// Example / Use instead.
+    pub explain: &'static str,
+}
+
+impl RuleMeta {
+    /// A finding of this rule at its default severity.
+    pub fn finding(&'static self, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(self.name, self.severity, span, message)
+    }
+
+    /// The first line of the documentation.
+    pub fn summary(&self) -> &'static str {
+        self.explain.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("")
+    }
+}
+
+/// Everything a rule may look at. Rules read; they never change the model.
+pub struct Context<'a> {
+    pub model: &'a Model,
+    pub derived: &'a Derived,
+}
+
+/// A rule that inspects the model and reports what it finds.
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: Option<fn(&Context<'_>, &mut Vec<Finding>)>,
+}
+
+/// Declares a rule's metadata; its doc comment becomes its `explain` text.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// One-sentence summary.
+///     ///
+///     /// ## What it does
+///     /// …
+///     pub static META = ("rule-name", Error);
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $vis:vis static $ident:ident = ($name:literal, $severity:ident);) => {
+        $(#[doc = $doc])*
+        $vis static $ident: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            name: $name,
+            severity: $crate::report::Severity::$severity,
+            explain: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+/// Every rule edasmith knows, in the order `explain --list` prints them.
+pub fn all() -> Vec<Rule> {
+    let mut rules: Vec<Rule> = structure::ALL.iter().map(|&meta| Rule { meta, check: None }).collect();
+    rules.extend(checks());
+    rules
+}
+
+/// The rules that check a built model (everything but the structural ones).
+fn checks() -> Vec<Rule> {
+    Vec::new()
+}
+
+/// Looks a rule up by name.
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    all().into_iter().map(|rule| rule.meta).find(|meta| meta.name == name)
+}
+
+/// Runs every check over the model, in catalog order.
+pub fn check_all(context: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in all() {
+        if let Some(check) = rule.check {
+            check(context, &mut findings);
+        }
+    }
+    findings
+}

@@ -1,0 +1,172 @@
+//! The spec format on disk: finding the files, reading them safely, and turning YAML
+//! into [`raw`] types with a span on every node.
+//!
+//! Nothing here knows what a saga is; [`crate::model`] resolves the raw spec.
+
+pub mod raw;
+mod yaml_error;
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::report::Finding;
+use crate::rules::structure;
+use crate::source::{FileId, SourceMap, Span};
+use raw::RawSpec;
+
+/// Guards against inputs that would cost unbounded time or memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest spec file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest number of YAML nodes in one file (aliases count as what they expand to).
+    pub max_nodes: usize,
+    /// Deepest nesting of YAML collections: the format needs about 6.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_bytes: 64 * 1024 * 1024, max_nodes: 20_000_000, max_depth: 64 }
+    }
+}
+
+/// The spec files that loaded, their sources, and what went wrong in the others.
+#[derive(Debug, Default)]
+pub struct LoadedSpec {
+    pub sources: SourceMap,
+    pub files: Vec<(FileId, RawSpec)>,
+    /// Findings that stop the analysis (syntax errors, unreadable text): when not empty,
+    /// no model can be built.
+    pub findings: Vec<Finding>,
+}
+
+/// Failures to even read the input: usage or I/O errors (exit 2), not spec findings.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{} contains no .yaml or .yml files", path.display())]
+    NoSpecFiles { path: PathBuf },
+}
+
+/// Loads every spec named on the command line. A folder contributes its `*.yaml` and
+/// `*.yml` files (not recursively), sorted by name, so the merged model is the same on
+/// every machine.
+pub fn load(paths: &[PathBuf], limits: &Limits) -> Result<LoadedSpec, LoadError> {
+    let mut loaded = LoadedSpec::default();
+    for path in expand_paths(paths)? {
+        load_file(&path, limits, &mut loaded)?;
+    }
+    Ok(loaded)
+}
+
+/// Parses one spec given as text: the entry point for tests, fuzzing and editors.
+pub fn load_str(path: impl Into<PathBuf>, text: &str, limits: &Limits) -> LoadedSpec {
+    let mut loaded = LoadedSpec::default();
+    parse_into(path.into(), text.to_owned(), limits, &mut loaded);
+    loaded
+}
+
+fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let metadata = fs::metadata(path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        if !metadata.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut in_dir = yaml_files_in(path)?;
+        if in_dir.is_empty() {
+            return Err(LoadError::NoSpecFiles { path: path.clone() });
+        }
+        in_dir.sort();
+        files.extend(in_dir);
+    }
+    Ok(files)
+}
+
+fn yaml_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let io_error = |source| LoadError::Io { path: dir.to_path_buf(), source };
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io_error)? {
+        let path = entry.map_err(io_error)?.path();
+        let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        if is_yaml && path.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+fn load_file(path: &Path, limits: &Limits, loaded: &mut LoadedSpec) -> Result<(), LoadError> {
+    let io_error = |source| LoadError::Io { path: path.to_path_buf(), source };
+    let file = fs::File::open(path).map_err(io_error)?;
+    // Read one byte past the limit rather than trusting metadata: a pipe or a growing
+    // file has no reliable size, and an unbounded read could exhaust memory.
+    let mut bytes = Vec::new();
+    file.take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io_error)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        let file_id = loaded.sources.add(path.to_path_buf(), String::new());
+        loaded.findings.push(structure::FILE_TOO_LARGE.finding(
+            Span::new(file_id, 1, 1, 0),
+            format!("the file is larger than the limit of {} bytes", limits.max_file_bytes),
+        ).with_help("split the spec into one file per team in a folder, or raise the limit with --max-file-size"));
+        return Ok(());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => parse_into(path.to_path_buf(), text, limits, loaded),
+        Err(error) => {
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let bytes = error.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let (line, column) = line_column_at(&bytes, valid_up_to);
+            let file_id = loaded.sources.add(path.to_path_buf(), text);
+            loaded.findings.push(
+                structure::INVALID_UTF8
+                    .finding(Span::new(file_id, line, column, 1), "the file is not valid UTF-8")
+                    .with_help("save the file as UTF-8 (spec files may use any language, encoded as UTF-8)"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line and column (in characters) of a byte offset in possibly invalid UTF-8.
+fn line_column_at(bytes: &[u8], offset: usize) -> (u32, u32) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(column).unwrap_or(u32::MAX))
+}
+
+fn parse_into(path: PathBuf, text: String, limits: &Limits, loaded: &mut LoadedSpec) {
+    let file_id = loaded.sources.next_id();
+    let result = if text.trim().is_empty() {
+        Err(structure::EMPTY_SPEC
+            .finding(Span::new(file_id, 1, 1, 0), "the spec file is empty")
+            .with_help("start from `edasmith init`, or remove the file from the spec folder"))
+    } else {
+        parse_text(file_id, &text, limits)
+    };
+    loaded.sources.add(path, text);
+    match result {
+        Ok(spec) => loaded.files.push((file_id, spec)),
+        Err(finding) => loaded.findings.push(finding),
+    }
+}
+
+fn parse_text(file_id: FileId, text: &str, limits: &Limits) -> Result<RawSpec, Finding> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: limits.max_nodes,
+            max_events: limits.max_nodes.saturating_mul(2),
+            max_depth: limits.max_depth,
+            max_total_scalar_bytes: usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX),
+        },
+    };
+    serde_saphyr::from_str_with_options::<RawSpec>(text, options)
+        .map_err(|error| yaml_error::to_finding(file_id, &error))
+}
