@@ -9,7 +9,7 @@ use crate::model::{self, Model};
 use crate::report::{Finding, Summary};
 use crate::rules::{self, Context};
 use crate::saga::{self, CompensationPath};
-use crate::spec::{self, LoadError, Limits, LoadedSpec};
+use crate::spec::{self, Limits, LoadError, LoadedSpec};
 
 /// What to analyze, and how.
 #[derive(Clone, Debug, Default)]
@@ -61,7 +61,10 @@ pub fn analyze(mut loaded: LoadedSpec, options: &Options) -> Analysis {
         let mut findings = std::mem::take(&mut loaded.findings);
         sort(&mut findings);
         return Analysis {
-            model: Model { sources: loaded.sources, ..Model::default() },
+            model: Model {
+                sources: loaded.sources,
+                ..Model::default()
+            },
             derived: Derived::default(),
             compensation_paths: Vec::new(),
             findings,
@@ -70,16 +73,30 @@ pub fn analyze(mut loaded: LoadedSpec, options: &Options) -> Analysis {
     }
     let (model, mut findings) = model::build(loaded);
     let derived = derive::derive(&model);
-    findings.extend(rules::check_all(&Context { model: &model, derived: &derived }));
+    findings.extend(rules::check_all(&Context {
+        model: &model,
+        derived: &derived,
+    }));
     let mut findings = rules::config::apply(findings, &model.rule_levels, options.deny_warnings);
     sort(&mut findings);
     let compensation_paths = model.sagas.iter().map(saga::compensation_paths).collect();
-    Analysis { model, derived, compensation_paths, findings, parsed: true }
+    Analysis {
+        model,
+        derived,
+        compensation_paths,
+        findings,
+        parsed: true,
+    }
 }
 
 fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.span.file, a.span.line, a.span.column, a.rule, &a.message)
-            .cmp(&(b.span.file, b.span.line, b.span.column, b.rule, &b.message))
+        (a.span.file, a.span.line, a.span.column, a.rule, &a.message).cmp(&(
+            b.span.file,
+            b.span.line,
+            b.span.column,
+            b.rule,
+            &b.message,
+        ))
     });
 }

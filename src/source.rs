@@ -20,7 +20,12 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, line: u32, column: u32, len: u32) -> Self {
-        Span { file, line, column, len }
+        Span {
+            file,
+            line,
+            column,
+            len,
+        }
     }
 
     /// Builds a span from serde-saphyr's location of a node.
@@ -60,7 +65,11 @@ impl SourceFile {
     pub fn line(&self, line: u32) -> Option<&str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
         let start = *self.line_starts.get(index)?;
-        let end = self.line_starts.get(index + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let line = self.text.get(start..end)?;
         Some(line.trim_end_matches(['\n', '\r']))
     }
@@ -77,7 +86,11 @@ impl SourceMap {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
-        self.files.push(SourceFile { path, text, line_starts });
+        self.files.push(SourceFile {
+            path,
+            text,
+            line_starts,
+        });
         FileId::try_from(self.files.len() - 1).unwrap_or(FileId::MAX)
     }
 
@@ -95,6 +108,8 @@ impl SourceMap {
     }
 
     pub fn display_path(&self, id: FileId) -> String {
-        self.file(id).map(SourceFile::display_path).unwrap_or_default()
+        self.file(id)
+            .map(SourceFile::display_path)
+            .unwrap_or_default()
     }
 }

@@ -40,16 +40,29 @@ enum Deny {
 /// Analyzes the specs and prints the report in the chosen format.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let options = Options {
-        limits: Limits { max_file_bytes: args.max_file_size, ..Limits::default() },
+        limits: Limits {
+            max_file_bytes: args.max_file_size,
+            ..Limits::default()
+        },
         deny_warnings: args.deny == Some(Deny::Warnings),
     };
     let analysis = analysis::analyze_paths(&args.specs, &options)?;
     match args.format {
         Format::Human => {
-            output::stdout(&report::human::render_model(&analysis)).context("cannot write the report")?;
-            output::stderr(&report::human::render_findings(&analysis, output::stderr_color()));
+            output::stdout(&report::human::render_model(&analysis))
+                .context("cannot write the report")?;
+            output::stderr(&report::human::render_findings(
+                &analysis,
+                output::stderr_color(),
+            ));
         }
-        Format::Json => output::stdout(&report::json::render(&analysis)).context("cannot write the report")?,
+        Format::Json => {
+            output::stdout(&report::json::render(&analysis)).context("cannot write the report")?
+        }
     }
-    Ok(if analysis.has_errors() { Outcome::Failed } else { Outcome::Clean })
+    Ok(if analysis.has_errors() {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    })
 }

@@ -24,7 +24,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let text = match &args.rule {
         None => list(&catalog),
         Some(name) => match catalog.iter().find(|rule| rule.meta.name == name) {
-            Some(rule) => format!("# {} ({})\n\n{}", rule.meta.name, rule.meta.severity.as_str(), rule.meta.explain),
+            Some(rule) => format!(
+                "# {} ({})\n\n{}",
+                rule.meta.name,
+                rule.meta.severity.as_str(),
+                rule.meta.explain
+            ),
             None => {
                 let hint = match did_you_mean(name, catalog.iter().map(|rule| rule.meta.name)) {
                     Some(best) => format!("did you mean `{best}`?"),
@@ -39,11 +44,21 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 }
 
 fn list(catalog: &[rules::Rule]) -> String {
-    let width = catalog.iter().map(|rule| rule.meta.name.len()).max().unwrap_or(0);
+    let width = catalog
+        .iter()
+        .map(|rule| rule.meta.name.len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for rule in catalog {
         let meta = rule.meta;
-        let _ = writeln!(out, "{:width$}  {:7}  {}", meta.name, meta.severity.as_str(), meta.summary());
+        let _ = writeln!(
+            out,
+            "{:width$}  {:7}  {}",
+            meta.name,
+            meta.severity.as_str(),
+            meta.summary()
+        );
     }
     out
 }

@@ -43,10 +43,14 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check a spec and print the derived model and every finding.
-    #[command(after_help = "Examples:\n  edasmith analyze spec.yaml\n  edasmith analyze specs/ --format json\n  edasmith analyze spec.yaml --deny warnings")]
+    #[command(
+        after_help = "Examples:\n  edasmith analyze spec.yaml\n  edasmith analyze specs/ --format json\n  edasmith analyze spec.yaml --deny warnings"
+    )]
     Analyze(analyze::Args),
     /// Explain a rule: what it checks, why, and how to fix it.
-    #[command(after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply")]
+    #[command(
+        after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply"
+    )]
     Explain(explain::Args),
 }
 

@@ -6,20 +6,51 @@
 
 /// Verbs whose past participle is not formed by a rule.
 const IRREGULAR: &[(&str, &str)] = &[
-    ("begin", "begun"), ("bind", "bound"), ("build", "built"), ("buy", "bought"), ("choose", "chosen"),
-    ("do", "done"), ("draw", "drawn"), ("find", "found"), ("forget", "forgotten"), ("freeze", "frozen"),
-    ("get", "got"), ("give", "given"), ("hold", "held"), ("keep", "kept"), ("lay", "laid"), ("lend", "lent"),
-    ("make", "made"), ("pay", "paid"), ("put", "put"), ("read", "read"), ("rebuild", "rebuilt"),
-    ("repay", "repaid"), ("resend", "resent"), ("reset", "reset"), ("run", "run"), ("sell", "sold"),
-    ("send", "sent"), ("set", "set"), ("shut", "shut"), ("spend", "spent"), ("split", "split"),
-    ("take", "taken"), ("undo", "undone"), ("withdraw", "withdrawn"), ("write", "written"),
+    ("begin", "begun"),
+    ("bind", "bound"),
+    ("build", "built"),
+    ("buy", "bought"),
+    ("choose", "chosen"),
+    ("do", "done"),
+    ("draw", "drawn"),
+    ("find", "found"),
+    ("forget", "forgotten"),
+    ("freeze", "frozen"),
+    ("get", "got"),
+    ("give", "given"),
+    ("hold", "held"),
+    ("keep", "kept"),
+    ("lay", "laid"),
+    ("lend", "lent"),
+    ("make", "made"),
+    ("pay", "paid"),
+    ("put", "put"),
+    ("read", "read"),
+    ("rebuild", "rebuilt"),
+    ("repay", "repaid"),
+    ("resend", "resent"),
+    ("reset", "reset"),
+    ("run", "run"),
+    ("sell", "sold"),
+    ("send", "sent"),
+    ("set", "set"),
+    ("shut", "shut"),
+    ("spend", "spent"),
+    ("split", "split"),
+    ("take", "taken"),
+    ("undo", "undone"),
+    ("withdraw", "withdrawn"),
+    ("write", "written"),
 ];
 
 /// Verbs that double their last consonant (`stop` -> `stopped`); short verbs mostly.
-const DOUBLING: &[&str] = &["ship", "stop", "plan", "drop", "tag", "ban", "admit", "commit", "submit", "permit", "transfer", "refer", "prefer", "cancel", "label", "travel", "signal", "model"];
+const DOUBLING: &[&str] = &[
+    "ship", "stop", "plan", "drop", "tag", "ban", "admit", "commit", "submit", "permit",
+    "transfer", "refer", "prefer", "cancel", "label", "travel", "signal", "model",
+];
 
 /// Endings that mark a Korean noun of action; `됨` after them states the fact.
-const KOREAN_REQUEST_ENDINGS: &[&str] = &["하기", "하다", "요청", "처리요청"];
+const KOREAN_REQUEST_ENDINGS: &[&str] = &["처리요청", "하기", "하다", "요청"];
 
 /// The event name a command suggests, or `None` when the name is already a fact or has
 /// no recognisable verb.
@@ -39,15 +70,23 @@ fn korean_event(command: &str) -> String {
         .iter()
         .find_map(|ending| command.strip_suffix(ending).filter(|stem| !stem.is_empty()))
         .unwrap_or(command);
-    if stem.ends_with('됨') { stem.to_owned() } else { format!("{stem}됨") }
+    if stem.ends_with('됨') {
+        stem.to_owned()
+    } else {
+        format!("{stem}됨")
+    }
 }
 
 /// Splits `TerminateContract`, `terminate_contract` or `terminate-contract` into its
 /// verb and object, and writes the event in the same style.
 fn english_event(command: &str) -> Option<String> {
-    let separator = [ '_', '-' ].into_iter().find(|&sep| command.contains(sep));
+    let separator = ['_', '-'].into_iter().find(|&sep| command.contains(sep));
     let words: Vec<String> = match separator {
-        Some(sep) => command.split(sep).filter(|w| !w.is_empty()).map(str::to_owned).collect(),
+        Some(sep) => command
+            .split(sep)
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect(),
         None => split_camel(command),
     };
     let (verb, object) = words.split_first()?;
@@ -58,7 +97,11 @@ fn english_event(command: &str) -> Option<String> {
     let mut out: Vec<String> = object.to_vec();
     out.push(participle);
     Some(match separator {
-        Some(sep) => out.iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join(&sep.to_string()),
+        Some(sep) => out
+            .iter()
+            .map(|w| w.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(&sep.to_string()),
         None => out.iter().map(|w| capitalize(w)).collect(),
     })
 }
@@ -80,7 +123,10 @@ fn split_camel(name: &str) -> Vec<String> {
 
 fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
-    chars.next().map(|first| first.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
 }
 
 fn past_participle(verb: &str) -> String {
@@ -108,8 +154,14 @@ mod tests {
 
     #[test]
     fn english_commands_suggest_their_fact() {
-        assert_eq!(suggested_event("TerminateContract").unwrap(), "ContractTerminated");
-        assert_eq!(suggested_event("SettleFinalBill").unwrap(), "FinalBillSettled");
+        assert_eq!(
+            suggested_event("TerminateContract").unwrap(),
+            "ContractTerminated"
+        );
+        assert_eq!(
+            suggested_event("SettleFinalBill").unwrap(),
+            "FinalBillSettled"
+        );
         assert_eq!(suggested_event("PayOrder").unwrap(), "OrderPaid");
         assert_eq!(suggested_event("ShipOrder").unwrap(), "OrderShipped");
         assert_eq!(suggested_event("ApplyDiscount").unwrap(), "DiscountApplied");

@@ -113,7 +113,10 @@ struct Ordered<T> {
 
 impl<T> Default for Ordered<T> {
     fn default() -> Self {
-        Ordered { items: Vec::new(), index: HashMap::new() }
+        Ordered {
+            items: Vec::new(),
+            index: HashMap::new(),
+        }
     }
 }
 
@@ -147,7 +150,11 @@ impl<'m> AsyncData<'m> {
             let Some(data) = &relation.data else { continue };
             index.concerned.insert(&data.value);
             if let (RelationKind::Event, Some(message)) = (relation.kind, &relation.message) {
-                index.events.entry(&data.value).or_default().push(&message.value);
+                index
+                    .events
+                    .entry(&data.value)
+                    .or_default()
+                    .push(&message.value);
             }
         }
         index
@@ -210,8 +217,16 @@ fn collect_aggregates(model: &Model, commands: &[Command]) -> Vec<Aggregate> {
 fn aggregate_events(model: &Model, aggregate: &str, async_data: &AsyncData<'_>) -> Vec<String> {
     let mut events: Vec<String> = Vec::new();
     let mut seen = BTreeSet::new();
-    let lifecycle = model.data(aggregate).into_iter().flat_map(|data| data.transitions.iter().map(|t| t.event.as_str()));
-    let related = async_data.events.get(aggregate).into_iter().flatten().copied();
+    let lifecycle = model
+        .data(aggregate)
+        .into_iter()
+        .flat_map(|data| data.transitions.iter().map(|t| t.event.as_str()));
+    let related = async_data
+        .events
+        .get(aggregate)
+        .into_iter()
+        .flatten()
+        .copied();
     for event in lifecycle.chain(related) {
         if seen.insert(event) {
             events.push(event.to_owned());
@@ -223,7 +238,9 @@ fn aggregate_events(model: &Model, aggregate: &str, async_data: &AsyncData<'_>) 
 /// Commands handled by the aggregate's owner suggest the event that should follow them,
 /// when the aggregate does not have it yet.
 fn suggestions(aggregate: &Aggregate, commands: &[Command]) -> Vec<SuggestedEvent> {
-    let Some(owner) = &aggregate.owner else { return Vec::new() };
+    let Some(owner) = &aggregate.owner else {
+        return Vec::new();
+    };
     commands
         .iter()
         .filter(|command| command.aggregate.as_deref() == Some(aggregate.id.as_str()))
@@ -231,7 +248,10 @@ fn suggestions(aggregate: &Aggregate, commands: &[Command]) -> Vec<SuggestedEven
         .filter_map(|command| {
             let event = suggested_event(&command.name)?;
             let known = aggregate.events.contains(&event) || command.replies.contains(&event);
-            (!known).then(|| SuggestedEvent { command: command.name.clone(), event })
+            (!known).then(|| SuggestedEvent {
+                command: command.name.clone(),
+                event,
+            })
         })
         .collect()
 }
@@ -254,24 +274,46 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
     let mut publishers: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut subscribers: HashMap<String, BTreeSet<String>> = HashMap::new();
     for relation in model.relations_of(RelationKind::Event) {
-        let Some(message) = &relation.message else { continue };
+        let Some(message) = &relation.message else {
+            continue;
+        };
         let aggregate = relation.data.as_ref().map(|d| d.value.as_str());
         let event = events.entry(&message.value, || new_event(&message.value, aggregate));
         event.relations.push(relation.index);
-        publishers.entry(message.value.clone()).or_default().insert(relation.from.value.clone());
-        subscribers.entry(message.value.clone()).or_default().extend(relation.to.iter().map(|t| t.value.clone()));
+        publishers
+            .entry(message.value.clone())
+            .or_default()
+            .insert(relation.from.value.clone());
+        subscribers
+            .entry(message.value.clone())
+            .or_default()
+            .extend(relation.to.iter().map(|t| t.value.clone()));
     }
-    let owners: HashMap<&str, &str> =
-        aggregates.iter().filter_map(|a| Some((a.id.as_str(), a.owner.as_deref()?))).collect();
+    let owners: HashMap<&str, &str> = aggregates
+        .iter()
+        .filter_map(|a| Some((a.id.as_str(), a.owner.as_deref()?)))
+        .collect();
     for event in &mut events.items {
-        event.publishers = publishers.remove(&event.name).map(sorted).unwrap_or_default();
-        event.subscribers = subscribers.remove(&event.name).map(sorted).unwrap_or_default();
+        event.publishers = publishers
+            .remove(&event.name)
+            .map(sorted)
+            .unwrap_or_default();
+        event.subscribers = subscribers
+            .remove(&event.name)
+            .map(sorted)
+            .unwrap_or_default();
         // A lifecycle event with no relation yet is published by the aggregate's owner.
         event.publisher = event
             .relations
             .first()
             .map(|&index| model.relations[index].from.value.clone())
-            .or_else(|| event.aggregate.as_deref().and_then(|a| owners.get(a)).map(|o| (*o).to_owned()));
+            .or_else(|| {
+                event
+                    .aggregate
+                    .as_deref()
+                    .and_then(|a| owners.get(a))
+                    .map(|o| (*o).to_owned())
+            });
     }
     events.items
 }
@@ -280,7 +322,9 @@ fn collect_commands(model: &Model) -> Vec<Command> {
     let mut commands: Ordered<Command> = Ordered::default();
     let mut ends: HashMap<String, (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
     for relation in model.relations_of(RelationKind::Command) {
-        let Some(message) = &relation.message else { continue };
+        let Some(message) = &relation.message else {
+            continue;
+        };
         let command = commands.entry(&message.value, || Command {
             name: message.value.clone(),
             aggregate: relation.data.as_ref().map(|d| d.value.clone()),
@@ -313,7 +357,9 @@ fn collect_messages(model: &Model) -> Vec<Message> {
     let mut messages: Ordered<Message> = Ordered::default();
     let mut ends: HashMap<String, (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
     for relation in model.relations_of(RelationKind::Message) {
-        let Some(name) = &relation.message else { continue };
+        let Some(name) = &relation.message else {
+            continue;
+        };
         let message = messages.entry(&name.value, || Message {
             name: name.value.clone(),
             senders: Vec::new(),

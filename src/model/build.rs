@@ -16,7 +16,13 @@ const SUPPORTED_VERSIONS: &[u32] = &[1];
 /// Merges the loaded files into one model and reports structural findings: unknown
 /// versions, duplicate and invalid ids, unknown references.
 pub fn build(loaded: LoadedSpec) -> (Model, Vec<Finding>) {
-    let mut builder = Builder { model: Model { sources: loaded.sources, ..Model::default() }, findings: Vec::new() };
+    let mut builder = Builder {
+        model: Model {
+            sources: loaded.sources,
+            ..Model::default()
+        },
+        findings: Vec::new(),
+    };
     let mut rule_entries = Vec::new();
     for (file, spec) in loaded.files {
         builder.add_file(file, spec, &mut rule_entries);
@@ -32,16 +38,25 @@ struct Builder {
 }
 
 fn name(file: FileId, spanned: Spanned<String>) -> Name {
-    Name { span: Span::from_location(file, spanned.referenced), value: spanned.value }
+    Name {
+        span: Span::from_location(file, spanned.referenced),
+        value: spanned.value,
+    }
 }
 
 fn number(file: FileId, spanned: Spanned<f64>) -> Number {
-    Number { span: Span::from_location(file, spanned.referenced), value: spanned.value }
+    Number {
+        span: Span::from_location(file, spanned.referenced),
+        value: spanned.value,
+    }
 }
 
 fn names(file: FileId, spanned: Spanned<OneOrMany>) -> Vec<Name> {
     match spanned.value {
-        OneOrMany::One(value) => vec![Name { value, span: Span::from_location(file, spanned.referenced) }],
+        OneOrMany::One(value) => vec![Name {
+            value,
+            span: Span::from_location(file, spanned.referenced),
+        }],
         OneOrMany::Many(list) => list.into_iter().map(|item| name(file, item)).collect(),
     }
 }
@@ -54,8 +69,13 @@ impl Builder {
             let span = Span::from_location(file, version.referenced);
             self.findings.push(
                 structure::UNKNOWN_VERSION
-                    .finding(span, format!("unknown spec format version {}", version.value))
-                    .with_help("this edasmith reads `edasmith: 1`; upgrade edasmith or fix the version"),
+                    .finding(
+                        span,
+                        format!("unknown spec format version {}", version.value),
+                    )
+                    .with_help(
+                        "this edasmith reads `edasmith: 1`; upgrade edasmith or fix the version",
+                    ),
             );
         }
         if self.model.system.is_none() {
@@ -90,8 +110,13 @@ impl Builder {
         if let Some(reason) = invalid_id_reason(&id.value) {
             self.findings.push(
                 structure::INVALID_ID
-                    .finding(id.span, format!("invalid {kind} id `{}`: {reason}", id.value.escape_debug()))
-                    .with_help("ids become file names: use letters, digits, `-` and `_` (any language)"),
+                    .finding(
+                        id.span,
+                        format!("invalid {kind} id `{}`: {reason}", id.value.escape_debug()),
+                    )
+                    .with_help(
+                        "ids become file names: use letters, digits, `-` and `_` (any language)",
+                    ),
             );
         }
         let model = &mut self.model;
@@ -117,21 +142,34 @@ impl Builder {
         let first_at = self.location(first_span);
         self.findings.push(
             structure::DUPLICATE_ID
-                .finding(id.span, format!("{kind} `{}` is already defined at {first_at}", id.value))
-                .with_help(format!("define each {kind} once; other files refer to it by id"))
+                .finding(
+                    id.span,
+                    format!("{kind} `{}` is already defined at {first_at}", id.value),
+                )
+                .with_help(format!(
+                    "define each {kind} once; other files refer to it by id"
+                ))
                 .with_related(first_span, format!("`{}` first defined here", id.value)),
         );
     }
 
     fn location(&self, span: Span) -> String {
-        format!("{}:{}:{}", self.model.sources.display_path(span.file), span.line, span.column)
+        format!(
+            "{}:{}:{}",
+            self.model.sources.display_path(span.file),
+            span.line,
+            span.column
+        )
     }
 
     fn check_percent(&mut self, value: Number, key: &str) {
         if !(0.0..=100.0).contains(&value.value) {
             self.findings.push(
                 structure::INVALID_VALUE
-                    .finding(value.span, format!("`{key}` is {}, not a percentage", value.value))
+                    .finding(
+                        value.span,
+                        format!("`{key}` is {}, not a percentage", value.value),
+                    )
                     .with_help("write availability as a percentage between 0 and 100, e.g. 99.95"),
             );
         }
@@ -141,8 +179,16 @@ impl Builder {
         if !(value.value >= 0.0 && value.value.is_finite()) {
             self.findings.push(
                 structure::INVALID_VALUE
-                    .finding(value.span, format!("`{key}` is {}, but must be a finite number of at least 0", value.value))
-                    .with_help(format!("`{key}` counts requests per second (or calls per request): use 0 or more")),
+                    .finding(
+                        value.span,
+                        format!(
+                            "`{key}` is {}, but must be a finite number of at least 0",
+                            value.value
+                        ),
+                    )
+                    .with_help(format!(
+                        "`{key}` counts requests per second (or calls per request): use 0 or more"
+                    )),
             );
         }
     }
@@ -225,7 +271,10 @@ impl Builder {
         if let Some(rate) = rate {
             self.check_non_negative(rate, "rate");
         }
-        let reply_span = raw.reply.as_ref().map(|r| Span::from_location(file, r.referenced));
+        let reply_span = raw
+            .reply
+            .as_ref()
+            .map(|r| Span::from_location(file, r.referenced));
         self.model.relations.push(Relation {
             index: self.model.relations.len(),
             span,
@@ -235,12 +284,19 @@ impl Builder {
             kind_span: Span::from_location(file, raw.kind.referenced),
             message: raw.message.map(|m| name(file, m)),
             data: raw.data.map(|d| name(file, d)),
-            payload: raw.payload.map(|p| p.into_iter().map(|f| name(file, f)).collect()),
+            payload: raw
+                .payload
+                .map(|p| p.into_iter().map(|f| name(file, f)).collect()),
             needs: raw
                 .needs
                 .0
                 .into_iter()
-                .map(|(service, fields)| (name(file, service), fields.into_iter().map(|f| name(file, f)).collect()))
+                .map(|(service, fields)| {
+                    (
+                        name(file, service),
+                        fields.into_iter().map(|f| name(file, f)).collect(),
+                    )
+                })
                 .collect(),
             reply: raw.reply.map(|r| names(file, r)).unwrap_or_default(),
             reply_span,
@@ -271,7 +327,9 @@ impl Builder {
                     pivot: raw.pivot.as_ref().is_some_and(|p| p.value),
                     pivot_span: raw.pivot.map(|p| Span::from_location(file, p.referenced)),
                     on_failure: raw.on_failure.as_ref().map(|o| o.value).unwrap_or_default(),
-                    on_failure_span: raw.on_failure.map(|o| Span::from_location(file, o.referenced)),
+                    on_failure_span: raw
+                        .on_failure
+                        .map(|o| Span::from_location(file, o.referenced)),
                     emits: raw.emits.map(|e| name(file, e)),
                     read_only: raw.read_only.is_some_and(|r| r.value),
                 }
@@ -317,11 +375,16 @@ impl Builder {
         }
         for saga in &self.model.sagas {
             for step in &saga.steps {
-                check_service(&step.service, &format!("step {} of saga `{}`", step.number, saga.id.value));
+                check_service(
+                    &step.service,
+                    &format!("step {} of saga `{}`", step.number, saga.id.value),
+                );
             }
         }
         for relation in &self.model.relations {
-            let Some(data_name) = &relation.data else { continue };
+            let Some(data_name) = &relation.data else {
+                continue;
+            };
             match self.model.data_index.get(&data_name.value) {
                 Some(&index) => problems.extend(unknown_fields(relation, &self.model.data[index])),
                 None => problems.push(undeclared_data(data_name, &data_ids)),
@@ -333,7 +396,11 @@ impl Builder {
     fn read_rule_levels(&mut self, entries: Vec<(Name, Name)>) {
         let catalog = rules::all();
         for (rule, level) in entries {
-            let Some(meta) = catalog.iter().map(|r| r.meta).find(|meta| meta.name == rule.value) else {
+            let Some(meta) = catalog
+                .iter()
+                .map(|r| r.meta)
+                .find(|meta| meta.name == rule.value)
+            else {
                 let suggestion = did_you_mean(&rule.value, catalog.iter().map(|r| r.meta.name));
                 self.findings.push(
                     structure::UNKNOWN_RULE
@@ -353,10 +420,16 @@ impl Builder {
                 _ => None,
             };
             match parsed {
-                Some(level) => self.model.rule_levels.push(RuleLevel { rule: meta.name, level }),
+                Some(level) => self.model.rule_levels.push(RuleLevel {
+                    rule: meta.name,
+                    level,
+                }),
                 None => self.findings.push(
                     structure::UNKNOWN_RULE
-                        .finding(level.span, format!("unknown level `{}` for rule `{}`", level.value, meta.name))
+                        .finding(
+                            level.span,
+                            format!("unknown level `{}` for rule `{}`", level.value, meta.name),
+                        )
                         .with_help("a rule's level is one of error, warning, info, off"),
                 ),
             }
@@ -374,20 +447,32 @@ enum IdSpace {
 fn unknown(name: &Name, role: &str, kind: &str, candidates: &[&str]) -> Finding {
     let help = match did_you_mean(&name.value, candidates.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
-        None => format!("declare {kind} `{}` under `{kind}s:`, or fix the name", name.value),
+        None => format!(
+            "declare {kind} `{}` under `{kind}s:`, or fix the name",
+            name.value
+        ),
     };
     structure::UNKNOWN_REFERENCE
-        .finding(name.span, format!("{role} names {kind} `{}`, which does not exist", name.value))
+        .finding(
+            name.span,
+            format!("{role} names {kind} `{}`, which does not exist", name.value),
+        )
         .with_help(help)
 }
 
 fn undeclared_data(name: &Name, declared: &[&str]) -> Finding {
     let help = match did_you_mean(&name.value, declared.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
-        None => format!("declare `{}` under `data:` with its owner, fields and lifecycle", name.value),
+        None => format!(
+            "declare `{}` under `data:` with its owner, fields and lifecycle",
+            name.value
+        ),
     };
     structure::UNDECLARED_DATA
-        .finding(name.span, format!("data `{}` is not declared under `data:`", name.value))
+        .finding(
+            name.span,
+            format!("data `{}` is not declared under `data:`", name.value),
+        )
         .with_help(help)
 }
 
@@ -397,16 +482,27 @@ fn unknown_fields(relation: &Relation, data: &Data) -> Vec<Finding> {
         return Vec::new();
     }
     let field_names: Vec<&str> = data.fields.iter().map(|f| f.name.as_str()).collect();
-    let named = relation.payload.iter().flatten().chain(relation.needs.iter().flat_map(|(_, fields)| fields));
+    let named = relation
+        .payload
+        .iter()
+        .flatten()
+        .chain(relation.needs.iter().flat_map(|(_, fields)| fields));
     named
         .filter(|field| data.field(&field.value).is_none())
         .map(|field| {
             let help = match did_you_mean(&field.value, field_names.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => format!("the fields of `{}` are: {}", data.id.value, field_names.join(", ")),
+                None => format!(
+                    "the fields of `{}` are: {}",
+                    data.id.value,
+                    field_names.join(", ")
+                ),
             };
             structure::UNKNOWN_FIELD
-                .finding(field.span, format!("data `{}` has no field `{}`", data.id.value, field.value))
+                .finding(
+                    field.span,
+                    format!("data `{}` has no field `{}`", data.id.value, field.value),
+                )
                 .with_help(help)
         })
         .collect()

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-pub use crate::spec::raw::{FieldType, OnFailure, RelationKind, SagaStyle, ServiceKind};
 use crate::source::{SourceMap, Span};
+pub use crate::spec::raw::{FieldType, OnFailure, RelationKind, SagaStyle, ServiceKind};
 
 /// A name as the user wrote it, and where.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +43,9 @@ pub struct Model {
 
 impl Model {
     pub fn service(&self, id: &str) -> Option<&Service> {
-        self.service_index.get(id).map(|&index| &self.services[index])
+        self.service_index
+            .get(id)
+            .map(|&index| &self.services[index])
     }
 
     pub fn data(&self, id: &str) -> Option<&Data> {
@@ -69,7 +71,9 @@ impl Model {
     }
 
     pub fn relations_of(&self, kind: RelationKind) -> impl Iterator<Item = &Relation> {
-        self.relations.iter().filter(move |relation| relation.kind == kind)
+        self.relations
+            .iter()
+            .filter(move |relation| relation.kind == kind)
     }
 }
 
@@ -95,7 +99,9 @@ pub struct Service {
 impl Service {
     /// The display label: `name:`, else the id.
     pub fn label(&self) -> &str {
-        self.name.as_ref().map_or(&self.id.value, |name| &name.value)
+        self.name
+            .as_ref()
+            .map_or(&self.id.value, |name| &name.value)
     }
 }
 
@@ -113,7 +119,9 @@ pub struct Data {
 
 impl Data {
     pub fn label(&self) -> &str {
-        self.name.as_ref().map_or(&self.id.value, |name| &name.value)
+        self.name
+            .as_ref()
+            .map_or(&self.id.value, |name| &name.value)
     }
 
     pub fn field(&self, name: &str) -> Option<&Field> {
@@ -187,7 +195,9 @@ pub struct Saga {
 
 impl Saga {
     pub fn label(&self) -> &str {
-        self.name.as_ref().map_or(&self.id.value, |name| &name.value)
+        self.name
+            .as_ref()
+            .map_or(&self.id.value, |name| &name.value)
     }
 
     /// Index of the pivot step (the first one, when several are marked).

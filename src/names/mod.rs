@@ -24,14 +24,19 @@ pub fn ascii_words(name: &str) -> Option<Vec<String>> {
         if c.is_ascii_alphanumeric() {
             let next_is_lower = chars.get(index + 1).is_some_and(char::is_ascii_lowercase);
             let starts_word = c.is_ascii_uppercase()
-                && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()
-                    || (p.is_ascii_uppercase() && next_is_lower));
+                && previous.is_some_and(|p| {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next_is_lower)
+                });
             if starts_word && !current.is_empty() {
                 words.push(std::mem::take(&mut current));
             }
             current.push(c.to_ascii_lowercase());
         } else if let Some(roman) = hangul::romanize_syllable(c) {
-            if previous.is_some_and(|p| hangul::romanize_syllable(p).is_none()) && !current.is_empty() {
+            if previous.is_some_and(|p| hangul::romanize_syllable(p).is_none())
+                && !current.is_empty()
+            {
                 words.push(std::mem::take(&mut current));
             }
             current.push_str(roman.as_str());
@@ -46,7 +51,36 @@ pub fn ascii_words(name: &str) -> Option<Vec<String>> {
     if !current.is_empty() {
         words.push(current);
     }
-    if untranslatable || words.is_empty() { None } else { Some(words) }
+    if untranslatable || words.is_empty() {
+        None
+    } else {
+        Some(words)
+    }
+}
+
+/// Like [`ascii_words`], but never fails: a name with characters that have no ASCII
+/// form falls back to their code points (`合同` -> `[u5408, u540c]`), stable across runs.
+/// Elements that can carry `code:` get a `name-not-ascii` warning instead of silence.
+pub fn stable_words(name: &str) -> Vec<String> {
+    if let Some(words) = ascii_words(name) {
+        return words;
+    }
+    let words: Vec<String> = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase().to_string()
+            } else {
+                format!("u{:x}", u32::from(c))
+            }
+        })
+        .collect();
+    if words.is_empty() {
+        vec!["x".to_owned()]
+    } else {
+        words
+    }
 }
 
 /// `snake_case` identifier of a name (see [`ascii_words`]).
@@ -76,14 +110,22 @@ fn capitalize(word: &str) -> String {
 ///
 /// Candidates whose length differs by more than the allowed distance are skipped
 /// before any distance is computed, so a spec with thousands of ids stays fast.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let input_len = input.chars().count();
     let max_distance = (input_len / 3).max(1);
     let folded = input.to_lowercase();
     candidates
         .into_iter()
         .filter(|candidate| candidate.chars().count().abs_diff(input_len) <= max_distance)
-        .map(|candidate| (strsim::damerau_levenshtein(&folded, &candidate.to_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::damerau_levenshtein(&folded, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
         .filter(|&(distance, _)| distance <= max_distance)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
@@ -118,10 +160,22 @@ mod tests {
 
     #[test]
     fn words_split_camel_case_acronyms_and_separators() {
-        assert_eq!(ascii_words("ContractTerminated").unwrap(), ["contract", "terminated"]);
-        assert_eq!(ascii_words("HTTPServer2Go").unwrap(), ["http", "server2", "go"]);
-        assert_eq!(ascii_words("terminate-contract").unwrap(), ["terminate", "contract"]);
-        assert_eq!(ascii_words("order_line items").unwrap(), ["order", "line", "items"]);
+        assert_eq!(
+            ascii_words("ContractTerminated").unwrap(),
+            ["contract", "terminated"]
+        );
+        assert_eq!(
+            ascii_words("HTTPServer2Go").unwrap(),
+            ["http", "server2", "go"]
+        );
+        assert_eq!(
+            ascii_words("terminate-contract").unwrap(),
+            ["terminate", "contract"]
+        );
+        assert_eq!(
+            ascii_words("order_line items").unwrap(),
+            ["order", "line", "items"]
+        );
     }
 
     #[test]
@@ -139,12 +193,22 @@ mod tests {
     }
 
     #[test]
+    fn stable_words_fall_back_to_code_points() {
+        assert_eq!(stable_words("合同"), ["u5408", "u540c"]);
+        assert_eq!(stable_words("계약"), ["gyeyak"]);
+        assert_eq!(stable_words("---"), ["x"]);
+    }
+
+    #[test]
     fn did_you_mean_finds_typos_and_rejects_strangers() {
         let ids = ["billing", "customer", "contract"];
         assert_eq!(did_you_mean("biling", ids), Some("billing"));
         assert_eq!(did_you_mean("Custmer", ids), Some("customer"));
         assert_eq!(did_you_mean("warehouse", ids), None);
-        assert_eq!(did_you_mean("relatons", ["services", "relations", "sagas"]), Some("relations"));
+        assert_eq!(
+            did_you_mean("relatons", ["services", "relations", "sagas"]),
+            Some("relations")
+        );
     }
 
     #[test]

@@ -45,8 +45,20 @@ pub struct Related {
 }
 
 impl Finding {
-    pub fn new(rule: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
-        Finding { rule, severity, message: message.into(), span, help: None, related: Vec::new() }
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            rule,
+            severity,
+            message: message.into(),
+            span,
+            help: None,
+            related: Vec::new(),
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -60,7 +72,10 @@ impl Finding {
     }
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.related.push(Related { span, message: message.into() });
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
         self
     }
 }

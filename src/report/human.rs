@@ -25,7 +25,14 @@ impl Palette {
     fn new(color: bool) -> Self {
         if !color {
             let plain = Style::new();
-            return Palette { error: plain, warning: plain, info: plain, emphasis: plain, gutter: plain, help: plain };
+            return Palette {
+                error: plain,
+                warning: plain,
+                info: plain,
+                emphasis: plain,
+                gutter: plain,
+                help: plain,
+            };
         }
         Palette {
             error: AnsiColor::Red.on_default().bold(),
@@ -53,7 +60,12 @@ pub fn render_findings(analysis: &Analysis, color: bool) -> String {
     for finding in &analysis.findings {
         render_finding(&mut out, finding, &analysis.model.sources, palette);
     }
-    render_summary(&mut out, analysis.summary(), analysis.model.sources.files().len(), palette);
+    render_summary(
+        &mut out,
+        analysis.summary(),
+        analysis.model.sources.files().len(),
+        palette,
+    );
     out
 }
 
@@ -69,7 +81,11 @@ fn render_finding(out: &mut String, finding: &Finding, sources: &SourceMap, pale
     );
     render_snippet(out, finding.span, sources, style, palette);
     for related in &finding.related {
-        let _ = writeln!(out, "  {}= note{:#}: {}", palette.gutter, palette.gutter, related.message);
+        let _ = writeln!(
+            out,
+            "  {}= note{:#}: {}",
+            palette.gutter, palette.gutter, related.message
+        );
         render_snippet(out, related.span, sources, palette.info, palette);
     }
     if let Some(help) = &finding.help {
@@ -79,24 +95,53 @@ fn render_finding(out: &mut String, finding: &Finding, sources: &SourceMap, pale
 }
 
 /// `--> file:line:col`, the source line, and a caret under the node.
-fn render_snippet(out: &mut String, span: Span, sources: &SourceMap, style: Style, palette: Palette) {
+fn render_snippet(
+    out: &mut String,
+    span: Span,
+    sources: &SourceMap,
+    style: Style,
+    palette: Palette,
+) {
     let path = sources.display_path(span.file);
     let gutter = palette.gutter;
     if !span.is_known() {
         let _ = writeln!(out, "  {gutter}-->{gutter:#} {path}");
         return;
     }
-    let _ = writeln!(out, "  {gutter}-->{gutter:#} {path}:{}:{}", span.line, span.column);
-    let Some(line) = sources.file(span.file).and_then(|file| file.line(span.line)) else { return };
+    let _ = writeln!(
+        out,
+        "  {gutter}-->{gutter:#} {path}:{}:{}",
+        span.line, span.column
+    );
+    let Some(line) = sources
+        .file(span.file)
+        .and_then(|file| file.line(span.line))
+    else {
+        return;
+    };
     let number = span.line.to_string();
     let pad = " ".repeat(number.len());
-    let before: String = line.chars().take(span.column.saturating_sub(1) as usize).collect();
-    let node: String = line.chars().skip(before.chars().count()).take(span.len.max(1) as usize).collect();
+    let before: String = line
+        .chars()
+        .take(span.column.saturating_sub(1) as usize)
+        .collect();
+    let node: String = line
+        .chars()
+        .skip(before.chars().count())
+        .take(span.len.max(1) as usize)
+        .collect();
     let indent = " ".repeat(display_width(&before));
     let carets = "^".repeat(display_width(&node).max(1));
     let _ = writeln!(out, "{pad} {gutter}|{gutter:#}");
-    let _ = writeln!(out, "{gutter}{number} |{gutter:#} {}", line.replace('\t', " "));
-    let _ = writeln!(out, "{pad} {gutter}|{gutter:#} {indent}{style}{carets}{style:#}");
+    let _ = writeln!(
+        out,
+        "{gutter}{number} |{gutter:#} {}",
+        line.replace('\t', " ")
+    );
+    let _ = writeln!(
+        out,
+        "{pad} {gutter}|{gutter:#} {indent}{style}{carets}{style:#}"
+    );
 }
 
 /// Terminal columns of a text: Hangul and other wide characters take two.
@@ -108,10 +153,18 @@ fn render_summary(out: &mut String, summary: Summary, files: usize, palette: Pal
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let files = plural(files, "file");
     if summary.errors + summary.warnings + summary.infos == 0 {
-        let _ = writeln!(out, "{}no findings{:#} in {files}", palette.help, palette.help);
+        let _ = writeln!(
+            out,
+            "{}no findings{:#} in {files}",
+            palette.help, palette.help
+        );
         return;
     }
-    let style = if summary.errors > 0 { palette.error } else { palette.warning };
+    let style = if summary.errors > 0 {
+        palette.error
+    } else {
+        palette.warning
+    };
     let _ = writeln!(
         out,
         "{style}{}, {}, {}{style:#} in {files}",
@@ -142,77 +195,143 @@ pub fn render_model(analysis: &Analysis) -> String {
         derived.sync_calls.len(),
         model.sagas.len(),
     );
-    section(&mut out, "Aggregates", derived.aggregates.iter().map(|aggregate| {
-        let mut text = format!("{}{}", aggregate.id, label_suffix(&aggregate.name, &aggregate.id));
-        let _ = write!(text, "  owner {}", aggregate.owner.as_deref().unwrap_or("?"));
-        if !aggregate.declared {
-            text.push_str("  (undeclared)");
-        }
-        if !aggregate.states.is_empty() {
-            let _ = write!(text, "\n    states  {}", aggregate.states.join(", "));
-        }
-        if !aggregate.events.is_empty() {
-            let _ = write!(text, "\n    events  {}", aggregate.events.join(", "));
-        }
-        for suggestion in &aggregate.suggested_events {
-            let _ = write!(text, "\n    suggest {} -> {}", suggestion.command, suggestion.event);
-        }
-        text
-    }));
-    section(&mut out, "Events", derived.events.iter().map(|event| {
-        format!(
-            "{}  [{}]  {} -> {}",
-            event.name,
-            event.aggregate.as_deref().unwrap_or("-"),
-            event.publisher.as_deref().unwrap_or("?"),
-            list_or_dash(&event.subscribers),
-        )
-    }));
-    section(&mut out, "Commands", derived.commands.iter().map(|command| {
-        format!(
-            "{}  {} -> {}  replies {}",
-            command.name,
-            list_or_dash(&command.senders),
-            list_or_dash(&command.handlers),
-            if command.replies.is_empty() { "-".to_owned() } else { command.replies.join(" | ") },
-        )
-    }));
-    section(&mut out, "Messages", derived.messages.iter().map(|message| {
-        format!("{}  {} -> {}", message.name, list_or_dash(&message.senders), list_or_dash(&message.receivers))
-    }));
-    section(&mut out, "Sync calls", derived.sync_calls.iter().map(|call| {
-        let operation = call.operation.as_deref().map(|op| format!("  {op}")).unwrap_or_default();
-        format!("{} -> {}{operation}", call.from, call.to.join(", "))
-    }));
-    section(&mut out, "Sagas", model.sagas.iter().zip(&analysis.compensation_paths).map(|(saga, paths)| {
-        let style = match saga.style {
-            crate::model::SagaStyle::Orchestration => "orchestration",
-            crate::model::SagaStyle::Choreography => "choreography",
-        };
-        let mut text = format!("{}{}  {style}", saga.id.value, label_suffix(saga.label(), &saga.id.value));
-        if let Some(orchestrator) = &saga.orchestrator {
-            let _ = write!(text, " by {}", orchestrator.value);
-        }
-        for step in &saga.steps {
-            let _ = write!(text, "\n    {}. {}  {}", step.number, step.service.value, step.action.value);
-            if let Some(compensation) = &step.compensation {
-                let _ = write!(text, "  undo {}", compensation.value);
+    section(
+        &mut out,
+        "Aggregates",
+        derived.aggregates.iter().map(|aggregate| {
+            let mut text = format!(
+                "{}{}",
+                aggregate.id,
+                label_suffix(&aggregate.name, &aggregate.id)
+            );
+            let _ = write!(
+                text,
+                "  owner {}",
+                aggregate.owner.as_deref().unwrap_or("?")
+            );
+            if !aggregate.declared {
+                text.push_str("  (undeclared)");
             }
-            if step.pivot {
-                text.push_str("  (pivot)");
+            if !aggregate.states.is_empty() {
+                let _ = write!(text, "\n    states  {}", aggregate.states.join(", "));
             }
-            if step.read_only {
-                text.push_str("  (read-only)");
+            if !aggregate.events.is_empty() {
+                let _ = write!(text, "\n    events  {}", aggregate.events.join(", "));
             }
-            if step.on_failure != crate::model::OnFailure::Compensate {
-                let _ = write!(text, "  on failure {}", step.on_failure.as_str());
+            for suggestion in &aggregate.suggested_events {
+                let _ = write!(
+                    text,
+                    "\n    suggest {} -> {}",
+                    suggestion.command, suggestion.event
+                );
             }
-        }
-        for path in paths {
-            let _ = write!(text, "\n    if step {} fails: {}", path.failed_step, path.compensations.join(", then "));
-        }
-        text
-    }));
+            text
+        }),
+    );
+    section(
+        &mut out,
+        "Events",
+        derived.events.iter().map(|event| {
+            format!(
+                "{}  [{}]  {} -> {}",
+                event.name,
+                event.aggregate.as_deref().unwrap_or("-"),
+                event.publisher.as_deref().unwrap_or("?"),
+                list_or_dash(&event.subscribers),
+            )
+        }),
+    );
+    section(
+        &mut out,
+        "Commands",
+        derived.commands.iter().map(|command| {
+            format!(
+                "{}  {} -> {}  replies {}",
+                command.name,
+                list_or_dash(&command.senders),
+                list_or_dash(&command.handlers),
+                if command.replies.is_empty() {
+                    "-".to_owned()
+                } else {
+                    command.replies.join(" | ")
+                },
+            )
+        }),
+    );
+    section(
+        &mut out,
+        "Messages",
+        derived.messages.iter().map(|message| {
+            format!(
+                "{}  {} -> {}",
+                message.name,
+                list_or_dash(&message.senders),
+                list_or_dash(&message.receivers)
+            )
+        }),
+    );
+    section(
+        &mut out,
+        "Sync calls",
+        derived.sync_calls.iter().map(|call| {
+            let operation = call
+                .operation
+                .as_deref()
+                .map(|op| format!("  {op}"))
+                .unwrap_or_default();
+            format!("{} -> {}{operation}", call.from, call.to.join(", "))
+        }),
+    );
+    section(
+        &mut out,
+        "Sagas",
+        model
+            .sagas
+            .iter()
+            .zip(&analysis.compensation_paths)
+            .map(|(saga, paths)| {
+                let style = match saga.style {
+                    crate::model::SagaStyle::Orchestration => "orchestration",
+                    crate::model::SagaStyle::Choreography => "choreography",
+                };
+                let mut text = format!(
+                    "{}{}  {style}",
+                    saga.id.value,
+                    label_suffix(saga.label(), &saga.id.value)
+                );
+                if let Some(orchestrator) = &saga.orchestrator {
+                    let _ = write!(text, " by {}", orchestrator.value);
+                }
+                for step in &saga.steps {
+                    let _ = write!(
+                        text,
+                        "\n    {}. {}  {}",
+                        step.number, step.service.value, step.action.value
+                    );
+                    if let Some(compensation) = &step.compensation {
+                        let _ = write!(text, "  undo {}", compensation.value);
+                    }
+                    if step.pivot {
+                        text.push_str("  (pivot)");
+                    }
+                    if step.read_only {
+                        text.push_str("  (read-only)");
+                    }
+                    if step.on_failure != crate::model::OnFailure::Compensate {
+                        let _ = write!(text, "  on failure {}", step.on_failure.as_str());
+                    }
+                }
+                for path in paths {
+                    let _ = write!(
+                        text,
+                        "\n    if step {} fails: {}",
+                        path.failed_step,
+                        path.compensations.join(", then ")
+                    );
+                }
+                text
+            }),
+    );
     out
 }
 
@@ -228,9 +347,17 @@ fn section(out: &mut String, title: &str, items: impl Iterator<Item = String>) {
 }
 
 fn label_suffix(label: &str, id: &str) -> String {
-    if label == id { String::new() } else { format!(" ({label})") }
+    if label == id {
+        String::new()
+    } else {
+        format!(" ({label})")
+    }
 }
 
 fn list_or_dash(items: &[String]) -> String {
-    if items.is_empty() { "-".to_owned() } else { items.join(", ") }
+    if items.is_empty() {
+        "-".to_owned()
+    } else {
+        items.join(", ")
+    }
 }

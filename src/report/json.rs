@@ -100,7 +100,11 @@ pub fn report(analysis: &Analysis) -> Report<'_> {
         messages: &analysis.derived.messages,
         sync_calls: &analysis.derived.sync_calls,
         sagas,
-        findings: analysis.findings.iter().map(|f| finding_report(f, &model.sources)).collect(),
+        findings: analysis
+            .findings
+            .iter()
+            .map(|f| finding_report(f, &model.sources))
+            .collect(),
         summary: analysis.summary(),
     }
 }

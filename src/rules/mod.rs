@@ -32,7 +32,11 @@ impl RuleMeta {
 
     /// The first line of the documentation.
     pub fn summary(&self) -> &'static str {
-        self.explain.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("")
+        self.explain
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or("")
     }
 }
 
@@ -73,19 +77,29 @@ macro_rules! declare_rule {
 
 /// Every rule edasmith knows, in the order `explain --list` prints them.
 pub fn all() -> Vec<Rule> {
-    let mut rules: Vec<Rule> = structure::ALL.iter().map(|&meta| Rule { meta, check: None }).collect();
+    let mut rules: Vec<Rule> = structure::ALL
+        .iter()
+        .filter(|meta| meta.name != structure::NAME_NOT_ASCII.name)
+        .map(|&meta| Rule { meta, check: None })
+        .collect();
     rules.extend(checks());
     rules
 }
 
 /// The rules that check a built model (everything but the structural ones).
 fn checks() -> Vec<Rule> {
-    Vec::new()
+    vec![Rule {
+        meta: &structure::NAME_NOT_ASCII,
+        check: Some(structure::name_not_ascii),
+    }]
 }
 
 /// Looks a rule up by name.
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
-    all().into_iter().map(|rule| rule.meta).find(|meta| meta.name == name)
+    all()
+        .into_iter()
+        .map(|rule| rule.meta)
+        .find(|meta| meta.name == name)
 }
 
 /// Runs every check over the model, in catalog order.

@@ -2,13 +2,31 @@
 //! spec from meaning what its author intended, so most are errors.
 
 use crate::declare_rule;
-use crate::rules::RuleMeta;
+use crate::model::Name;
+use crate::names::{ascii_words, stable_words};
+use crate::report::Finding;
+use crate::rules::{Context, RuleMeta};
 
 /// All structural rules, for the catalog.
 pub static ALL: &[&RuleMeta] = &[
-    &YAML_SYNTAX, &INVALID_UTF8, &EMPTY_SPEC, &FILE_TOO_LARGE, &LIMIT_EXCEEDED, &UNKNOWN_KEY,
-    &MISSING_KEY, &WRONG_TYPE, &INVALID_VALUE, &DUPLICATE_KEY, &UNKNOWN_VERSION, &DUPLICATE_ID,
-    &INVALID_ID, &UNKNOWN_REFERENCE, &UNKNOWN_FIELD, &UNDECLARED_DATA, &UNKNOWN_RULE, &NAME_NOT_ASCII,
+    &YAML_SYNTAX,
+    &INVALID_UTF8,
+    &EMPTY_SPEC,
+    &FILE_TOO_LARGE,
+    &LIMIT_EXCEEDED,
+    &UNKNOWN_KEY,
+    &MISSING_KEY,
+    &WRONG_TYPE,
+    &INVALID_VALUE,
+    &DUPLICATE_KEY,
+    &UNKNOWN_VERSION,
+    &DUPLICATE_ID,
+    &INVALID_ID,
+    &UNKNOWN_REFERENCE,
+    &UNKNOWN_FIELD,
+    &UNDECLARED_DATA,
+    &UNKNOWN_RULE,
+    &NAME_NOT_ASCII,
 ];
 
 declare_rule! {
@@ -423,4 +441,35 @@ declare_rule! {
     ///   合同: { name: 合同, code: contract }
     /// ```
     pub static NAME_NOT_ASCII = ("name-not-ascii", Warning);
+}
+
+/// Checks the ids of services, data and sagas (the elements that accept `code:`).
+pub fn name_not_ascii(context: &Context<'_>, out: &mut Vec<Finding>) {
+    let model = context.model;
+    let services = model
+        .services
+        .iter()
+        .map(|s| ("service", &s.id, s.code.as_ref()));
+    let data = model.data.iter().map(|d| ("data", &d.id, d.code.as_ref()));
+    let sagas = model.sagas.iter().map(|s| ("saga", &s.id, s.code.as_ref()));
+    for (kind, id, code) in services.chain(data).chain(sagas) {
+        if code.is_none() && ascii_words(&id.value).is_none() {
+            out.push(not_ascii(kind, id));
+        }
+    }
+}
+
+fn not_ascii(kind: &str, id: &Name) -> Finding {
+    NAME_NOT_ASCII
+        .finding(
+            id.span,
+            format!(
+                "{kind} `{}` has no ASCII form for generated names",
+                id.value
+            ),
+        )
+        .with_help(format!(
+            "add `code:` with an ASCII name; without it, outputs call it `{}`",
+            stable_words(&id.value).join("-")
+        ))
 }

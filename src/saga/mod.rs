@@ -35,7 +35,11 @@ pub fn compensation_paths(saga: &Saga) -> Vec<CompensationPath> {
             paths.push(CompensationPath {
                 failed_step: step.number,
                 failed_action: step.action.value.clone(),
-                compensations: done.iter().rev().map(|(_, name)| (*name).to_owned()).collect(),
+                compensations: done
+                    .iter()
+                    .rev()
+                    .map(|(_, name)| (*name).to_owned())
+                    .collect(),
                 compensated_steps: done.iter().rev().map(|(number, _)| *number).collect(),
             });
         }

@@ -28,7 +28,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_bytes: 64 * 1024 * 1024, max_nodes: 20_000_000, max_depth: 64 }
+        Limits {
+            max_file_bytes: 64 * 1024 * 1024,
+            max_nodes: 20_000_000,
+            max_depth: 64,
+        }
     }
 }
 
@@ -72,7 +76,10 @@ pub fn load_str(path: impl Into<PathBuf>, text: &str, limits: &Limits) -> Loaded
 fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut files = Vec::new();
     for path in paths {
-        let metadata = fs::metadata(path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let metadata = fs::metadata(path).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
         if !metadata.is_dir() {
             files.push(path.clone());
             continue;
@@ -88,11 +95,17 @@ fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 fn yaml_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let io_error = |source| LoadError::Io { path: dir.to_path_buf(), source };
+    let io_error = |source| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).map_err(io_error)? {
         let path = entry.map_err(io_error)?.path();
-        let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
         if is_yaml && path.is_file() {
             files.push(path);
         }
@@ -101,12 +114,17 @@ fn yaml_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 fn load_file(path: &Path, limits: &Limits, loaded: &mut LoadedSpec) -> Result<(), LoadError> {
-    let io_error = |source| LoadError::Io { path: path.to_path_buf(), source };
+    let io_error = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = fs::File::open(path).map_err(io_error)?;
     // Read one byte past the limit rather than trusting metadata: a pipe or a growing
     // file has no reliable size, and an unbounded read could exhaust memory.
     let mut bytes = Vec::new();
-    file.take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io_error)?;
+    file.take(limits.max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
     if bytes.len() as u64 > limits.max_file_bytes {
         let file_id = loaded.sources.add(path.to_path_buf(), String::new());
         loaded.findings.push(structure::FILE_TOO_LARGE.finding(
@@ -137,9 +155,18 @@ fn load_file(path: &Path, limits: &Limits, loaded: &mut LoadedSpec) -> Result<()
 fn line_column_at(bytes: &[u8], offset: usize) -> (u32, u32) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
-    (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(column).unwrap_or(u32::MAX))
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
 }
 
 fn parse_into(path: PathBuf, text: String, limits: &Limits, loaded: &mut LoadedSpec) {

@@ -144,7 +144,9 @@ pub struct RawRelation {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Deserialize, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum RelationKind {
     Sync,

@@ -43,7 +43,10 @@ fn classify(message: &str) -> (&'static crate::rules::RuleMeta, Option<String>) 
         return (&structure::LIMIT_EXCEEDED, Some(help.to_owned()));
     }
     if message.starts_with("missing field") {
-        return (&structure::MISSING_KEY, Some("add the key; `edasmith explain missing-key` shows the format".to_owned()));
+        return (
+            &structure::MISSING_KEY,
+            Some("add the key; `edasmith explain missing-key` shows the format".to_owned()),
+        );
     }
     if message.starts_with("invalid ")
         || message.starts_with("expected ")
@@ -51,12 +54,16 @@ fn classify(message: &str) -> (&'static crate::rules::RuleMeta, Option<String>) 
     {
         return (&structure::WRONG_TYPE, Some(wrong_type_help(message)));
     }
-    (&structure::YAML_SYNTAX, Some("fix the YAML syntax at this place".to_owned()))
+    (
+        &structure::YAML_SYNTAX,
+        Some("fix the YAML syntax at this place".to_owned()),
+    )
 }
 
 fn wrong_type_help(message: &str) -> String {
     if message.contains("mapping start") {
-        "a mapping is expected here: write `key: value` pairs, or `{}` for an element with no keys".to_owned()
+        "a mapping is expected here: write `key: value` pairs, or `{}` for an element with no keys"
+            .to_owned()
     } else if message.contains("sequence") {
         "a list is expected here: write `[a, b]` or one `- item` per line".to_owned()
     } else {
@@ -67,13 +74,20 @@ fn wrong_type_help(message: &str) -> String {
 /// From "`relatons`, expected one of edasmith, system, …", suggest the closest expected name.
 fn suggestion(rest: &str, what: &str) -> Option<String> {
     let (found, expected) = rest.split_once('`')?;
-    let expected = expected.split_once("expected one of ").map(|(_, list)| list).or_else(|| {
-        expected.split_once("expected ").map(|(_, one)| one)
-    })?;
-    let candidates: Vec<&str> =
-        expected.split(',').map(|name| name.trim().trim_matches('`')).filter(|n| !n.is_empty()).collect();
+    let expected = expected
+        .split_once("expected one of ")
+        .map(|(_, list)| list)
+        .or_else(|| expected.split_once("expected ").map(|(_, one)| one))?;
+    let candidates: Vec<&str> = expected
+        .split(',')
+        .map(|name| name.trim().trim_matches('`'))
+        .filter(|n| !n.is_empty())
+        .collect();
     match did_you_mean(found, candidates.iter().copied()) {
         Some(best) => Some(format!("did you mean `{best}`?")),
-        None => Some(format!("the {what}s allowed here are: {}", candidates.join(", "))),
+        None => Some(format!(
+            "the {what}s allowed here are: {}",
+            candidates.join(", ")
+        )),
     }
 }
