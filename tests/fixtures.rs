@@ -130,12 +130,14 @@ fn every_rule_has_a_fixture_that_fires() {
     }
     // These need bytes or sizes a YAML fixture cannot hold; tests/cli.rs covers them.
     // (Typed loading rejects alias bombs and deep nesting as wrong types before the
-    // budget is reached; limit-exceeded is the net behind that.)
+    // budget is reached; limit-exceeded is the net behind that.) duplicate-id needs two
+    // files: tests/cli.rs runs a spec folder for it.
     let on_disk_only = [
         "invalid-utf8",
         "file-too-large",
         "empty-spec",
         "limit-exceeded",
+        "duplicate-id",
     ];
     let missing: Vec<&str> = rules::all()
         .iter()
