@@ -30,6 +30,10 @@ pub struct Args {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 for code scanning (paths relative to the repository root).
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…,line=…::message`).
+    Github,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,18 +51,19 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         deny_warnings: args.deny == Some(Deny::Warnings),
     };
     let analysis = analysis::analyze_paths(&args.specs, &options)?;
-    match args.format {
-        Format::Human => {
-            output::stdout(&report::human::render_model(&analysis))
-                .context("cannot write the report")?;
-            output::stderr(&report::human::render_findings(
-                &analysis,
-                output::stderr_color(),
-            ));
-        }
-        Format::Json => {
-            output::stdout(&report::json::render(&analysis)).context("cannot write the report")?
-        }
+    let report = match args.format {
+        Format::Human => report::human::render_model(&analysis),
+        Format::Json => report::json::render(&analysis),
+        Format::Sarif => report::sarif::render(&analysis, &report::sarif::repository_root()),
+        Format::Github => report::github::render(&analysis),
+    };
+    output::stdout(&report).context("cannot write the report")?;
+    if args.format == Format::Human {
+        // The model first, the findings last: they stay next to the prompt.
+        output::stderr(&report::human::render_findings(
+            &analysis,
+            output::stderr_color(),
+        ));
     }
     Ok(if analysis.has_errors() {
         Outcome::Failed

@@ -7,6 +7,7 @@
 mod analyze;
 mod explain;
 mod output;
+mod schema;
 
 use std::process::ExitCode;
 
@@ -52,6 +53,11 @@ enum Command {
         after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply"
     )]
     Explain(explain::Args),
+    /// Print the JSON Schema of the spec format (for editors and CI validation).
+    #[command(
+        after_help = "Example:\n  edasmith schema > edasmith.schema.json\n  # then, first line of a spec:\n  # yaml-language-server: $schema=./edasmith.schema.json"
+    )]
+    Schema(schema::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +82,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Schema(args) => schema::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

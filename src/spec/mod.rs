@@ -4,6 +4,7 @@
 //! Nothing here knows what a saga is; [`crate::model`] resolves the raw spec.
 
 pub mod raw;
+pub mod schema;
 mod yaml_error;
 
 use std::fs;
