@@ -416,3 +416,79 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     ]);
     assert_eq!(code(&raised), 0, "{}", stderr(&raised));
 }
+
+#[test]
+fn init_writes_a_starter_that_analyzes_clean_and_never_overwrites() {
+    let dir = scratch("init");
+    let spec = dir.join("edasmith.yaml");
+    let output = edasmith(&["init", spec.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        dir.join("edasmith.schema.json").exists(),
+        "the schema lands beside the spec for editors"
+    );
+    let analyzed = edasmith(&["analyze", spec.to_str().unwrap(), "--deny", "warnings"]);
+    assert_eq!(
+        code(&analyzed),
+        0,
+        "the starter must analyze clean:\n{}",
+        stderr(&analyzed)
+    );
+    assert!(
+        stderr(&analyzed).contains("no findings"),
+        "{}",
+        stderr(&analyzed)
+    );
+    std::fs::write(&spec, "system: mine\n").unwrap();
+    let again = edasmith(&["init", spec.to_str().unwrap()]);
+    assert_eq!(code(&again), 2);
+    assert!(stderr(&again).contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(&spec).unwrap(),
+        "system: mine\n",
+        "the user's file is untouched"
+    );
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef edasmith"),
+        ("fish", "complete -c edasmith"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let output = edasmith(&["completions", shell]);
+        assert_eq!(code(&output), 0, "{shell}");
+        assert!(stdout(&output).contains(marker), "{shell}: no {marker:?}");
+    }
+}
+
+#[test]
+fn quiet_prints_only_findings() {
+    let clean = edasmith(&["-q", "analyze", "examples/ecommerce/spec.yaml"]);
+    assert_eq!(code(&clean), 0);
+    assert!(
+        stdout(&clean).is_empty() && stderr(&clean).is_empty(),
+        "{}{}",
+        stdout(&clean),
+        stderr(&clean)
+    );
+    let broken = edasmith(&["analyze", "--quiet", "tests/fixtures/misspelt-service.yaml"]);
+    assert_eq!(code(&broken), 1);
+    assert!(stdout(&broken).is_empty());
+    assert!(stderr(&broken).contains("error[unknown-reference]"));
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for command in ["analyze", "explain", "schema", "init", "completions"] {
+        let output = edasmith(&[command, "--help"]);
+        assert_eq!(code(&output), 0, "{command}");
+        assert!(
+            stdout(&output).contains("Example"),
+            "{command} --help has no example:\n{}",
+            stdout(&output)
+        );
+    }
+}

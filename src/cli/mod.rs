@@ -5,7 +5,9 @@
 //! stale files for `--check`); 2 = usage or I/O error.
 
 mod analyze;
+mod completions;
 mod explain;
+mod init;
 mod output;
 mod schema;
 
@@ -39,6 +41,12 @@ struct Cli {
     /// When to use colour on the terminal (NO_COLOR is respected with `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
+    /// Print only findings: no derived model, no summary line when there are none.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print the files read and how long each stage took (to stderr).
+    #[arg(short, long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -58,6 +66,14 @@ enum Command {
         after_help = "Example:\n  edasmith schema > edasmith.schema.json\n  # then, first line of a spec:\n  # yaml-language-server: $schema=./edasmith.schema.json"
     )]
     Schema(schema::Args),
+    /// Write a commented starter spec (never overwrites a file).
+    #[command(after_help = "Examples:\n  edasmith init\n  edasmith init specs/billing.yaml")]
+    Init(init::Args),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  edasmith completions bash > /etc/bash_completion.d/edasmith\n  edasmith completions zsh > \"${fpath[1]}/_edasmith\""
+    )]
+    Completions(completions::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,10 +95,19 @@ pub fn run() -> ExitCode {
         }
     };
     output::set_color(cli.color);
+    output::set_verbosity(if cli.quiet {
+        output::Verbosity::Quiet
+    } else if cli.verbose {
+        output::Verbosity::Verbose
+    } else {
+        output::Verbosity::Normal
+    });
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions(args) => completions::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
