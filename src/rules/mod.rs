@@ -7,6 +7,7 @@
 //! so they have metadata and no check.
 
 pub mod config;
+pub mod saga;
 pub mod structure;
 
 use crate::derive::Derived;
@@ -88,10 +89,12 @@ pub fn all() -> Vec<Rule> {
 
 /// The rules that check a built model (everything but the structural ones).
 fn checks() -> Vec<Rule> {
-    vec![Rule {
+    let mut rules = vec![Rule {
         meta: &structure::NAME_NOT_ASCII,
         check: Some(structure::name_not_ascii),
-    }]
+    }];
+    rules.extend(saga::checks());
+    rules
 }
 
 /// Looks a rule up by name.
