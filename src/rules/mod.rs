@@ -9,6 +9,7 @@
 pub mod config;
 pub mod saga;
 pub mod structure;
+pub mod sync;
 
 use crate::derive::Derived;
 use crate::model::Model;
@@ -93,6 +94,7 @@ fn checks() -> Vec<Rule> {
         meta: &structure::NAME_NOT_ASCII,
         check: Some(structure::name_not_ascii),
     }];
+    rules.extend(sync::checks());
     rules.extend(saga::checks());
     rules
 }
