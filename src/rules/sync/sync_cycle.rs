@@ -65,12 +65,25 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
                 all.join(", ")
             ));
         }
-        out.push(META.finding(relation.span, message).with_help(format!(
-            "make one call of the cycle asynchronous, e.g. this one: have {} react to an \
-                 event of {} (or send it a command with a reply) instead of calling it",
-            graph.services[closing.to], graph.services[caller]
-        )));
+        let help = help(graph.services[caller], graph.services[closing.to]);
+        out.push(META.finding(relation.span, message).with_help(help));
     }
+}
+
+/// How to break the cycle at its closing call `caller -> callee`.
+fn help(caller: &str, callee: &str) -> String {
+    if caller == callee {
+        return format!(
+            "{caller} calls itself over the network: call the code in-process, or hand the \
+             work to itself asynchronously"
+        );
+    }
+    // The method: an event carries what its consumers need, so they need not call back.
+    format!(
+        "break the cycle at one call, e.g. this one: instead of {caller} calling {callee}, \
+         have {callee} publish an event carrying what {caller} needs, or send {callee} a \
+         command whose reply {caller} handles asynchronously"
+    )
 }
 
 /// The call inside the component written last in the spec, as (caller, edge): the one
