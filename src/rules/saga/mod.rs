@@ -70,3 +70,54 @@ fn pivot_phrase(saga: &Saga, pivot: usize) -> String {
         format!("step {number} (the last step that can fail; the saga marks no pivot)")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{Options, analyze_str};
+
+    /// Unknown services and orchestrators, empty sagas, every flag on one step, NaN
+    /// availabilities and sync cycles through unknown services: findings, never a panic.
+    #[test]
+    fn odd_specs_give_findings_not_panics() {
+        let spec = r#"
+targets: { availability: .nan }
+services:
+  a: { availability: .nan }
+  b: { availability: -5 }
+relations:
+  - { from: a, to: [a, b, zz], type: sync }
+  - { from: zz, to: a, type: sync }
+  - { from: a, to: zz, type: command, message: X }
+  - { from: a, to: b, type: event }
+sagas:
+  e1: { style: orchestration, orchestrator: zz }
+  e2: { style: choreography, orchestrator: zz }
+  e3:
+    style: choreography
+    steps:
+      - { service: zz, action: X, emits: Y, pivot: true, on_failure: retry, compensation: Z, read_only: true }
+      - { service: zz, action: X, pivot: true }
+      - { service: b, action: X, pivot: true, on_failure: batch-cancel }
+  e4:
+    style: orchestration
+    orchestrator: a
+    steps:
+      - { service: zz, action: X }
+      - { service: a, action: X, on_failure: batch-cancel }
+      - { service: b, action: X, on_failure: batch-cancel }
+"#;
+        let analysis = analyze_str("spec.yaml", spec, &Options::default());
+        let rules: Vec<&str> = analysis.findings.iter().map(|f| f.rule).collect();
+        for rule in [
+            "sync-cycle",
+            "saga-unknown-orchestrator",
+            "saga-style-mismatch",
+            "saga-multiple-pivots",
+            "saga-pivot-inconsistent",
+            "saga-missing-compensation",
+            "saga-step-unbacked",
+        ] {
+            assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
+        }
+    }
+}
