@@ -208,10 +208,11 @@ struct Links<'a> {
 impl Links<'_> {
     /// A call from a service beats one from a frontend; then the less available callee.
     fn weaker(&self, a: (usize, Edge), b: (usize, Edge)) -> bool {
-        let key =
-            |(caller, edge): (usize, Edge)| (self.frontend[caller], self.availability[edge.to]);
-        let (a, b) = (key(a), key(b));
-        a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
+        let (a_frontend, b_frontend) = (self.frontend[a.0], self.frontend[b.0]);
+        if a_frontend != b_frontend {
+            return b_frontend;
+        }
+        self.availability[a.1.to] < self.availability[b.1.to]
     }
 }
 
