@@ -384,6 +384,26 @@ services:
     }
 
     #[test]
+    fn the_weakest_link_is_a_call_between_services_before_one_from_a_frontend() {
+        let spec = "targets: { availability: 99.9 }
+services:
+  web: { kind: frontend }
+  a: { availability: 99.9 }
+  b: { availability: 99.95 }
+relations:
+  - { from: web, to: a, type: sync }
+  - { from: a, to: b, type: sync }
+";
+        let found = chains(spec);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].ends_with("weakest link: a -> b (99.95 %)"),
+            "{}",
+            found[0]
+        );
+    }
+
+    #[test]
     fn services_on_a_cycle_are_left_to_sync_cycle() {
         // a <-> b is a cycle; c -> d -> e below it is still a chain of its own.
         let spec = format!(
