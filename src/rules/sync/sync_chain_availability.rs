@@ -11,8 +11,9 @@ declare_rule! {
     /// Multiplies the `availability` of the services along each synchronous call chain
     /// (a service without one counts as 100 %) and reports the chain when the product is
     /// below `targets.availability`. Each chain is reported once, from the service where
-    /// it starts (one that nothing calls synchronously) to its end, at its first call,
-    /// with its figure and its weakest link: the call into the least available service.
+    /// it starts (one that no service calls synchronously, services on a cycle aside) to
+    /// its end, at its first call, with its figure and its weakest link: the call into
+    /// the least available service.
     ///
     /// From each starting service only the worst chain is reported. Of several equally
     /// bad chains, the one with more calls wins, then the one whose calls come first in
