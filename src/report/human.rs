@@ -348,9 +348,15 @@ pub fn render_model(analysis: &Analysis) -> String {
                     }
                 }
                 for path in paths {
+                    // A batch job undoes batch-cancel failures later, not the saga at once.
+                    let by = if path.batch_cancel {
+                        " (batch cancel)"
+                    } else {
+                        ""
+                    };
                     let _ = write!(
                         text,
-                        "\n    if step {} fails: {}",
+                        "\n    if step {} fails{by}: {}",
                         path.failed_step,
                         path.compensations.join(", then ")
                     );

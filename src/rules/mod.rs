@@ -7,7 +7,9 @@
 //! so they have metadata and no check.
 
 pub mod config;
+pub mod saga;
 pub mod structure;
+pub mod sync;
 
 use crate::derive::Derived;
 use crate::model::Model;
@@ -88,10 +90,13 @@ pub fn all() -> Vec<Rule> {
 
 /// The rules that check a built model (everything but the structural ones).
 fn checks() -> Vec<Rule> {
-    vec![Rule {
+    let mut rules = vec![Rule {
         meta: &structure::NAME_NOT_ASCII,
         check: Some(structure::name_not_ascii),
-    }]
+    }];
+    rules.extend(sync::checks());
+    rules.extend(saga::checks());
+    rules
 }
 
 /// Looks a rule up by name.
