@@ -68,8 +68,8 @@ fn rule_descriptor(meta: &rules::RuleMeta) -> Value {
         "id": meta.name,
         "name": pascal(meta.name),
         "shortDescription": { "text": meta.summary() },
-        "fullDescription": { "text": meta.explain.trim() },
-        "help": { "text": meta.explain.trim(), "markdown": meta.explain.trim() },
+        "fullDescription": { "text": meta.documentation() },
+        "help": { "text": meta.documentation(), "markdown": meta.documentation() },
         "defaultConfiguration": { "level": level(meta.severity) },
     })
 }

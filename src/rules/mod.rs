@@ -32,6 +32,17 @@ impl RuleMeta {
         Finding::new(self.name, self.severity, span, message)
     }
 
+    /// The documentation as Markdown: the doc comment without the space rustdoc keeps
+    /// after each `///`.
+    pub fn documentation(&self) -> String {
+        let mut text = String::with_capacity(self.explain.len());
+        for line in self.explain.trim_end().lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text
+    }
+
     /// The first line of the documentation.
     pub fn summary(&self) -> &'static str {
         self.explain
