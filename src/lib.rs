@@ -13,3 +13,4 @@ pub mod rules;
 pub mod saga;
 pub mod source;
 pub mod spec;
+pub mod write;
