@@ -5,6 +5,7 @@
 //! stale files for `--check`); 2 = usage or I/O error.
 
 mod analyze;
+mod diagram;
 mod explain;
 mod output;
 
@@ -52,6 +53,11 @@ enum Command {
         after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply"
     )]
     Explain(explain::Args),
+    /// Draw the SRD, domain events, lifecycles or sagas in Mermaid or Graphviz DOT.
+    #[command(
+        after_help = "Examples:\n  edasmith diagram spec.yaml --format mermaid\n  edasmith diagram spec.yaml --format dot --view saga --name terminate-contract -o saga.dot\n  edasmith diagram spec.yaml --out-dir diagrams/"
+    )]
+    Diagram(diagram::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +82,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Diagram(args) => diagram::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
