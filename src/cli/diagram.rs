@@ -120,7 +120,7 @@ fn print_one_view(args: &Args, analysis: &Analysis) -> anyhow::Result<Outcome> {
     }
     if diagrams.len() > 1 {
         output::stderr(&format!(
-            "note: {} {} diagrams, each after a `{}` comment line; `--name ID` draws one, \
+            "note: {} {} diagrams, each after a `{} ---- FILE ----` line; `--name ID` draws one, \
              `--out-dir DIR` writes one file each\n",
             diagrams.len(),
             view.as_str(),

@@ -98,9 +98,7 @@ fn group_attributes(kind: GroupKind) -> &'static str {
             r##"style="dashed,rounded,filled", fillcolor="#fff8e1", color="#ff8f00""##
         }
         GroupKind::Owner => r##"style="rounded,filled", fillcolor="#fffde7", color="#f9a825""##,
-        GroupKind::Legend => {
-            r##"style="rounded,filled", fillcolor="#fafafa", color="#bdbdbd", fontsize=11"##
-        }
+        GroupKind::Legend => r##"style="rounded,filled", fillcolor="#fafafa", color="#bdbdbd""##,
     }
 }
 
@@ -149,7 +147,7 @@ pub fn graph(graph: &Graph) -> String {
         );
         let _ = writeln!(
             out,
-            "    graph [label={}, {}];",
+            "    graph [label={}, fontsize=12, {}];",
             label(&group.label),
             group_attributes(group.kind)
         );
@@ -158,11 +156,38 @@ pub fn graph(graph: &Graph) -> String {
                 node_line(&mut out, "    ", index);
             }
         }
+        if group.kind == GroupKind::Legend && graph.direction == Direction::TopDown {
+            // Keep the sample edges horizontal, as in a left-to-right graph.
+            let point = |id: &str| {
+                graph
+                    .nodes
+                    .iter()
+                    .any(|n| n.id == id && n.kind == NodeKind::LegendPoint)
+            };
+            for edge in graph
+                .edges
+                .iter()
+                .filter(|e| point(&e.from) && point(&e.to))
+            {
+                let _ = writeln!(
+                    out,
+                    "    {{ rank=same; {}; {}; }}",
+                    quoted(&edge.from),
+                    quoted(&edge.to)
+                );
+            }
+        }
         out.push_str("  }\n");
     }
     for (index, node) in graph.nodes.iter().enumerate() {
         if node.group.is_none() {
             node_line(&mut out, "  ", index);
+        }
+    }
+    for (rank, ids) in [("min", &graph.first), ("max", &graph.last)] {
+        if !ids.is_empty() {
+            let ids: Vec<String> = ids.iter().map(|id| quoted(id)).collect();
+            let _ = writeln!(out, "  {{ rank={rank}; {}; }}", ids.join("; "));
         }
     }
     for (a, b) in &graph.side_by_side {

@@ -193,6 +193,9 @@ pub struct Graph {
     pub groups: Vec<Group>,
     /// Pairs of nodes drawn side by side (a saga step and its compensation).
     pub side_by_side: Vec<(String, String)>,
+    /// Nodes drawn first (frontends: the users' side) and last (external systems).
+    pub first: Vec<String>,
+    pub last: Vec<String>,
 }
 
 impl Graph {
@@ -205,6 +208,8 @@ impl Graph {
             edges: Vec::new(),
             groups: Vec::new(),
             side_by_side: Vec::new(),
+            first: Vec::new(),
+            last: Vec::new(),
         }
     }
 

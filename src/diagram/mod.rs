@@ -278,9 +278,10 @@ pub fn render_one(
     }
 }
 
-/// Several diagrams as one text: each preceded by a comment line naming it and the file
-/// `--out-dir` would write it to. (Graphviz reads several graphs from one file; Mermaid
-/// needs one diagram per block, so split at the comments.)
+/// Several diagrams as one text, each after a separator line naming the file
+/// `--out-dir` would write it to (`%% ---- lifecycle-contract.mmd ----`), followed by its
+/// own title comment. Graphviz reads several graphs from one file; Mermaid takes one
+/// diagram at a time, so split at the separators.
 pub fn concatenate(diagrams: &[Diagram]) -> String {
     if let [diagram] = diagrams {
         return diagram.text.clone();
@@ -291,12 +292,14 @@ pub fn concatenate(diagrams: &[Diagram]) -> String {
             out.push('\n');
         }
         out.push_str(&format!(
-            "{} {} (file: {})\n",
+            "{} {SEPARATOR} {} {SEPARATOR}\n",
             diagram.format.comment(),
-            diagram.heading().replace(['\n', '\r'], " "),
             diagram.file_name()
         ));
         out.push_str(&diagram.text);
     }
     out
 }
+
+/// Marks the line before each diagram when several are printed together.
+pub const SEPARATOR: &str = "----";

@@ -28,20 +28,24 @@ pub fn title(saga: &Saga) -> String {
     }
 }
 
-fn step_text(step: &Step) -> String {
+fn step_text(step: &Step, with_undo: bool) -> String {
     let mut text = format!("{}. {}", step.number, step.action.value);
     if step.pivot {
         text.push_str(" [pivot]");
     }
-    if let Some(compensation) = step.compensation.as_ref().filter(|_| !step.read_only) {
+    if let Some(compensation) = step
+        .compensation
+        .as_ref()
+        .filter(|_| with_undo && !step.read_only)
+    {
         text.push_str(&format!(" [undo: {}]", compensation.value));
     }
     if step.read_only {
         text.push_str(" [read-only]");
     }
     match step.on_failure {
-        OnFailure::Retry => text.push_str(" [retried until it succeeds]"),
-        OnFailure::BatchCancel => text.push_str(" [batch-cancelled on failure]"),
+        OnFailure::Retry => text.push_str(" [retry]"),
+        OnFailure::BatchCancel => text.push_str(" [batch-cancel]"),
         OnFailure::Compensate => {}
     }
     text
@@ -84,7 +88,18 @@ pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
     let paths = compensation_paths(saga);
     for (index, step) in saga.steps.iter().enumerate() {
         let service = participant(&mut sequence, &mut ids, step.service.as_str());
-        let text = Label::new(&step_text(step));
+        let text = Label::new(&step_text(step, true));
+        // The failure branch goes right after the step (and its reply): a step that
+        // fails emits nothing.
+        let mut failure = paths
+            .iter()
+            .find(|p| p.failed_step == step.number)
+            .map(|path| SequenceItem::Failure {
+                label: Label::new(&format!("step {} fails: compensate", step.number)),
+                items: failure_items(saga, path, &service, orchestrator.as_deref(), &mut |s| {
+                    participant(&mut sequence, &mut ids, s)
+                }),
+            });
         match &orchestrator {
             Some(orchestrator) if *orchestrator != service => {
                 sequence.items.push(SequenceItem::Message {
@@ -102,6 +117,7 @@ pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
                         arrow: Arrow::Reply,
                     });
                 }
+                sequence.items.extend(failure.take());
             }
             _ => {
                 // A local step of the orchestrator, or a choreography step.
@@ -109,6 +125,7 @@ pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
                     over: vec![service.clone()],
                     label: text,
                 });
+                sequence.items.extend(failure.take());
                 if let Some(event) = &step.emits {
                     let targets: Vec<String> = match saga.steps.get(index + 1) {
                         Some(next) => vec![next.service.value.clone()],
@@ -131,18 +148,8 @@ pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
                 }
             }
         }
-        if let Some(path) = paths.iter().find(|p| p.failed_step == step.number) {
-            let items = failure_items(saga, path, &service, orchestrator.as_deref(), &mut |s| {
-                participant(&mut sequence, &mut ids, s)
-            });
-            sequence.items.push(SequenceItem::Failure {
-                label: Label::new(&format!(
-                    "if step {} {} fails: compensate",
-                    step.number, step.action.value
-                )),
-                items,
-            });
-        }
+        // Only when not pushed yet (a step with no reply).
+        sequence.items.extend(failure.take());
     }
     sequence
 }
@@ -204,7 +211,8 @@ pub fn chain(model: &Model, saga: &Saga) -> Graph {
         } else {
             NodeKind::Step
         };
-        let mut label = Label::new(&step_text(step));
+        // The compensation has its own node beneath the step.
+        let mut label = Label::new(&step_text(step, false));
         label
             .lines
             .extend(service_label(model, step.service.as_str()).lines);

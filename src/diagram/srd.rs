@@ -6,13 +6,23 @@ use super::graph::{Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, Node
 use super::ids::Ids;
 use crate::model::{Model, RelationKind, ServiceKind};
 
+/// Most services drawn left to right.
+const LEFT_RIGHT_MAX: usize = 12;
+
 /// Services as nodes (grouped by a database two or more of them share), relations as
 /// edges; parallel relations of one type between two services share one edge.
 pub fn build(model: &Model) -> Graph {
+    // Left to right reads best for a few services; a large SRD laid out left to right
+    // becomes a band many times wider than high, so it goes top down.
+    let direction = if model.services.len() > LEFT_RIGHT_MAX {
+        Direction::TopDown
+    } else {
+        Direction::LeftRight
+    };
     let mut graph = Graph::new(
         GraphKind::Flow,
         format!("SRD: {}", model.system_name()),
-        Direction::LeftRight,
+        direction,
     );
     let mut ids = Ids::default();
 
@@ -48,6 +58,13 @@ pub fn build(model: &Model) -> Graph {
             label.push(service.id.as_str());
         }
         let id = ids.id("s", service_key(service.id.as_str(), service.code.as_ref()));
+        if group.is_none() {
+            match kind {
+                NodeKind::Frontend => graph.first.push(id.clone()),
+                NodeKind::External => graph.last.push(id.clone()),
+                _ => {}
+            }
+        }
         graph.node(&id, label, kind, group);
     }
 
