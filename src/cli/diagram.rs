@@ -158,7 +158,7 @@ fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<
         None => diagram::render_all(analysis, &views, &formats),
     };
     // Everything is rendered before the first byte is written.
-    let page = diagram::page(analysis, &diagrams);
+    let page = diagram::page(analysis, &views, &diagrams);
     let out = OutputDir::create(dir)?;
     for diagram in &diagrams {
         out.write(diagram.file_name(), diagram.text.as_bytes())?;

@@ -210,3 +210,17 @@ pub fn graph(graph: &Graph) -> String {
     out.push_str("}\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_render_as_written() {
+        assert_eq!(escape("계약 \"해지\""), "계약 \\\"해지\\\"");
+        assert_eq!(escape("a\\nb \\N"), "a\\\\nb \\\\N");
+        assert_eq!(escape("&amp; <b>"), "&amp;amp; <b>");
+        assert_eq!(escape("a -> b; }"), "a -> b; }");
+        assert_eq!(label(&Label::new("a\nb")), "\"a\\nb\"");
+    }
+}

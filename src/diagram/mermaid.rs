@@ -315,3 +315,29 @@ fn items(out: &mut String, list: &[SequenceItem], indent: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_characters_become_entities() {
+        assert_eq!(text("계약 (해지됨)"), "계약 (해지됨)");
+        assert_eq!(text("say \"hi\"; #1"), "say #quot;hi#quot;#59; #35;1");
+        assert_eq!(text("a --> b | c"), "a --#gt; b #124; c");
+        assert_eq!(text("<b>&</b>"), "#lt;b#gt;#amp;#lt;/b#gt;");
+        assert_eq!(
+            text("%%{init}%% `x` \\"),
+            "#37;#37;#123;init#125;#37;#37; #96;x#96; #92;"
+        );
+        assert_eq!(text("end"), "end");
+        assert_eq!(text("a\tb"), "a b");
+    }
+
+    #[test]
+    fn comments_stay_one_line_and_never_become_directives() {
+        let mut out = String::new();
+        comment(&mut out, "a\nb %%{init}%%");
+        assert_eq!(out, "%% a b % %{init}% %\n");
+    }
+}

@@ -32,8 +32,8 @@ fn section_title(view: View) -> &'static str {
     }
 }
 
-/// The page for `diagrams` (as rendered by `render_all`), in their order.
-pub fn page(analysis: &Analysis, diagrams: &[Diagram]) -> String {
+/// The page for `diagrams` (as rendered by `render_all` for `views`), in their order.
+pub fn page(analysis: &Analysis, views: &[View], diagrams: &[Diagram]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -93,8 +93,9 @@ pub fn page(analysis: &Analysis, diagrams: &[Diagram]) -> String {
             let _ = write!(out, "```mermaid\n{}```\n", mermaid.text);
         }
     }
+    // A per-subject view that was asked for and drew nothing says why.
     for view in [View::Lifecycle, View::Saga] {
-        if !keys.iter().any(|(v, _)| *v == view) && diagrams.iter().all(|d| d.view != view) {
+        if views.contains(&view) && diagrams.iter().all(|d| d.view != view) {
             let none = match view {
                 View::Lifecycle => "No aggregate declares a lifecycle (`states`, `transitions`).",
                 _ => "The spec has no sagas.",
