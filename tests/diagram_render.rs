@@ -307,4 +307,22 @@ fn name_selects_one_diagram_and_output_writes_a_file() {
         "{text}"
     );
     assert!(text.contains("[*] --> st_sayongjung : 신규계약처리됨"));
+
+    // The data's `code:` selects it too.
+    let output = edasmith(&[
+        "diagram",
+        spec.to_str().unwrap(),
+        "--format",
+        "dot",
+        "--view",
+        "lifecycle",
+        "--name",
+        "contract",
+    ]);
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .starts_with("digraph \"lifecycle: 계약\"")
+    );
 }

@@ -79,6 +79,8 @@ impl Format {
 pub struct Subject {
     /// The id in the spec (`--name` takes it).
     pub id: String,
+    /// Its `code:`, if declared (`--name` takes it too).
+    pub code: Option<String>,
     /// The display name.
     pub label: String,
     /// The ASCII file stem (`code:` if declared, else the romanized id), unique per view.
@@ -170,6 +172,7 @@ pub fn subjects(analysis: &Analysis, view: View) -> Vec<Subject> {
             .filter(|data| data.has_lifecycle())
             .map(|data| Subject {
                 id: data.id.value.clone(),
+                code: data.code.as_ref().map(|c| c.value.clone()),
                 label: data.label().to_owned(),
                 stem: stems.stem(&data.id.value, data.code.as_ref().map(|c| c.as_str())),
             })
@@ -179,6 +182,7 @@ pub fn subjects(analysis: &Analysis, view: View) -> Vec<Subject> {
             .iter()
             .map(|saga| Subject {
                 id: saga.id.value.clone(),
+                code: saga.code.as_ref().map(|c| c.value.clone()),
                 label: saga.label().to_owned(),
                 stem: stems.stem(&saga.id.value, saga.code.as_ref().map(|c| c.as_str())),
             })
@@ -186,7 +190,8 @@ pub fn subjects(analysis: &Analysis, view: View) -> Vec<Subject> {
     }
 }
 
-/// Renders one view: one diagram, or one per aggregate / saga (only `name`'s when given).
+/// Renders one view: one diagram, or one per aggregate / saga (only `name`'s when given:
+/// an id or a `code:`).
 pub fn render(
     analysis: &Analysis,
     view: View,
@@ -208,7 +213,7 @@ pub fn render(
     }
     let mut subjects = subjects(analysis, view);
     if let Some(name) = name {
-        subjects.retain(|subject| subject.id == name);
+        subjects.retain(|subject| subject.id == name || subject.code.as_deref() == Some(name));
         if subjects.is_empty() {
             let known: Vec<String> = self::subjects(analysis, view)
                 .into_iter()
