@@ -156,6 +156,25 @@ pub fn graph(graph: &Graph) -> String {
                 node_line(&mut out, "    ", index);
             }
         }
+        if group.kind == GroupKind::Legend {
+            // The node samples side by side in one row, not one above the other.
+            let samples: Vec<String> = graph
+                .nodes
+                .iter()
+                .filter(|n| n.group == Some(group_index) && n.kind != NodeKind::LegendPoint)
+                .map(|n| quoted(&n.id))
+                .collect();
+            if samples.len() > 1 {
+                match graph.direction {
+                    Direction::LeftRight => {
+                        let _ = writeln!(out, "    {} [style=invis];", samples.join(" -> "));
+                    }
+                    Direction::TopDown => {
+                        let _ = writeln!(out, "    {{ rank=same; {}; }}", samples.join("; "));
+                    }
+                }
+            }
+        }
         if group.kind == GroupKind::Legend && graph.direction == Direction::TopDown {
             // Keep the sample edges horizontal, as in a left-to-right graph.
             let point = |id: &str| {
