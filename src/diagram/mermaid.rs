@@ -190,6 +190,21 @@ fn flowchart(graph: &Graph) -> String {
             edge.to
         );
     }
+    // Invisible links (after the real ones, so linkStyle indices stay right) keep the
+    // legend's node samples in one row.
+    for (group_index, group) in graph.groups.iter().enumerate() {
+        if group.kind == GroupKind::Legend {
+            let samples: Vec<&str> = graph
+                .nodes
+                .iter()
+                .filter(|n| n.group == Some(group_index) && n.kind != NodeKind::LegendPoint)
+                .map(|n| n.id.as_str())
+                .collect();
+            if samples.len() > 1 {
+                let _ = writeln!(out, "  {}", samples.join(" ~~~ "));
+            }
+        }
+    }
     for (name, style) in CLASSES {
         let members: Vec<&str> = graph
             .nodes

@@ -109,17 +109,6 @@ impl Diagram {
             None => format!("{}.{}", self.view.as_str(), self.format.extension()),
         }
     }
-
-    /// A one-line heading: `lifecycle: 계약 (contract)`.
-    pub fn heading(&self) -> String {
-        match &self.subject {
-            Some(subject) if subject.label != subject.id => {
-                format!("{}: {} ({})", self.view.as_str(), subject.label, subject.id)
-            }
-            Some(subject) => format!("{}: {}", self.view.as_str(), subject.id),
-            None => self.view.as_str().to_owned(),
-        }
-    }
 }
 
 /// Why a diagram cannot be drawn (a usage error: the spec itself is fine).
