@@ -8,6 +8,7 @@ pub struct Label {
 
 /// Lines longer than this (in terminal columns, Hangul counting 2) are wrapped at spaces.
 const WRAP_WIDTH: usize = 34;
+const WIDE_WRAP_WIDTH: usize = 64;
 /// A word longer than this is broken, so a 200-character id does not make a node as
 /// wide as the page.
 const MAX_WORD_WIDTH: usize = 44;
@@ -19,10 +20,22 @@ impl Label {
         label
     }
 
+    /// A label for a sequence diagram, where text runs along a wide arrow: wrapped
+    /// later than a node's.
+    pub fn wide(text: &str) -> Self {
+        let mut label = Label::default();
+        label.push_wrapped(text, WIDE_WRAP_WIDTH);
+        label
+    }
+
     /// Adds `text` as new lines: its own line breaks kept, long lines wrapped.
     pub fn push(&mut self, text: &str) {
+        self.push_wrapped(text, WRAP_WIDTH);
+    }
+
+    fn push_wrapped(&mut self, text: &str, width: usize) {
         for line in text.split('\n') {
-            self.lines.extend(wrap(line.trim_end_matches('\r')));
+            self.lines.extend(wrap(line.trim_end_matches('\r'), width));
         }
     }
 
@@ -46,15 +59,15 @@ fn width(text: &str) -> usize {
 }
 
 /// Wraps one line at spaces; words wider than [`MAX_WORD_WIDTH`] are broken.
-fn wrap(line: &str) -> Vec<String> {
-    if width(line) <= WRAP_WIDTH {
+fn wrap(line: &str, max: usize) -> Vec<String> {
+    if width(line) <= max {
         return vec![line.to_owned()];
     }
     let mut lines = Vec::new();
     let mut current = String::new();
     for word in line.split(' ') {
         for piece in break_word(word) {
-            if !current.is_empty() && width(&current) + 1 + width(&piece) > WRAP_WIDTH {
+            if !current.is_empty() && width(&current) + 1 + width(&piece) > max {
                 lines.push(std::mem::take(&mut current));
             }
             if !current.is_empty() {
@@ -284,4 +297,23 @@ pub enum SequenceItem {
         label: Label,
         items: Vec<SequenceItem>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_labels_wrap_at_spaces_and_keep_every_character() {
+        let text = "아주 긴 이름을 가진 서비스 아주 긴 이름을 가진 서비스";
+        let label = Label::new(text);
+        assert!(label.lines.len() > 1);
+        assert_eq!(label.join(" "), text);
+        let word = "x".repeat(100);
+        let label = Label::new(&word);
+        assert!(label.lines.iter().all(|l| l.len() <= MAX_WORD_WIDTH));
+        assert_eq!(label.join(""), word);
+        assert_eq!(Label::new("a\nb").lines, ["a", "b"]);
+        assert_eq!(Label::wide(text).lines.len(), 1);
+    }
 }

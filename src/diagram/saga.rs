@@ -88,14 +88,14 @@ pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
     let paths = compensation_paths(saga);
     for (index, step) in saga.steps.iter().enumerate() {
         let service = participant(&mut sequence, &mut ids, step.service.as_str());
-        let text = Label::new(&step_text(step, true));
+        let text = Label::wide(&step_text(step, true));
         // The failure branch goes right after the step (and its reply): a step that
         // fails emits nothing.
         let mut failure = paths
             .iter()
             .find(|p| p.failed_step == step.number)
             .map(|path| SequenceItem::Failure {
-                label: Label::new(&format!("step {} fails: compensate", step.number)),
+                label: Label::wide(&format!("step {} fails: compensate", step.number)),
                 items: failure_items(saga, path, &service, orchestrator.as_deref(), &mut |s| {
                     participant(&mut sequence, &mut ids, s)
                 }),
@@ -113,7 +113,7 @@ pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
                     sequence.items.push(SequenceItem::Message {
                         from: service.clone(),
                         to: orchestrator.clone(),
-                        label: Label::new(&replies.join(" | ")),
+                        label: Label::wide(&replies.join(" | ")),
                         arrow: Arrow::Reply,
                     });
                 }
@@ -141,7 +141,7 @@ pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
                         sequence.items.push(SequenceItem::Message {
                             from: service.clone(),
                             to,
-                            label: Label::new(&event.value),
+                            label: Label::wide(&event.value),
                             arrow: Arrow::Async,
                         });
                     }
@@ -174,7 +174,7 @@ fn failure_items(
         items.push(SequenceItem::Message {
             from,
             to: to.clone(),
-            label: Label::new(&format!("{compensation} (undo step {number})")),
+            label: Label::wide(&format!("{compensation} (undo step {number})")),
             arrow: Arrow::Compensation,
         });
         previous = to;
