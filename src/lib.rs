@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod derive;
+pub mod diagram;
 pub mod model;
 pub mod names;
 pub mod report;
@@ -13,3 +14,4 @@ pub mod rules;
 pub mod saga;
 pub mod source;
 pub mod spec;
+pub mod write;

@@ -6,6 +6,7 @@
 
 mod analyze;
 mod completions;
+mod diagram;
 mod explain;
 mod init;
 mod output;
@@ -74,6 +75,11 @@ enum Command {
         after_help = "Examples:\n  edasmith completions bash > /etc/bash_completion.d/edasmith\n  edasmith completions zsh > \"${fpath[1]}/_edasmith\""
     )]
     Completions(completions::Args),
+    /// Draw the SRD, domain events, lifecycles or sagas in Mermaid or Graphviz DOT.
+    #[command(
+        after_help = "Examples:\n  edasmith diagram spec.yaml --format mermaid\n  edasmith diagram spec.yaml --format dot --view saga --name terminate-contract -o saga.dot\n  edasmith diagram spec.yaml --out-dir diagrams/"
+    )]
+    Diagram(diagram::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +114,7 @@ pub fn run() -> ExitCode {
         Command::Schema(args) => schema::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
+        Command::Diagram(args) => diagram::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
