@@ -1,8 +1,8 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::listing;
 use crate::declare_rule;
-use crate::model::{Name, Relation, RelationKind};
+use crate::model::{Model, Name, Relation, RelationKind};
 use crate::report::Finding;
 use crate::rules::Context;
 
@@ -39,47 +39,67 @@ declare_rule! {
     pub static META = ("command-multiple-handlers", Error);
 }
 
-/// Reports lists of handlers, then handlers added by other relations.
+/// The handlers a command has met so far, and the relation that named the first.
+struct Handlers<'m> {
+    first: &'m Relation,
+    first_handlers: Vec<&'m str>,
+    seen: HashSet<&'m str>,
+}
+
+/// Reports lists of handlers, and handlers added by later relations, in one pass.
 pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
     let model = context.model;
+    let mut by_command: HashMap<&str, Handlers<'_>> = HashMap::new();
     for relation in model.relations_of(RelationKind::Command) {
-        if let [_, second, ..] = relation.to.as_slice() {
-            out.push(several_handlers(relation, second));
+        let handlers = known_handlers(model, relation);
+        if let [_, second, ..] = handlers.as_slice() {
+            out.push(several_handlers(relation, &handlers, second));
         }
-    }
-    for command in &context.derived.commands {
-        let relations: Vec<&Relation> = command
-            .relations
-            .iter()
-            .filter_map(|&index| model.relations.get(index))
-            .collect();
-        let Some((first, rest)) = relations.split_first() else {
+        let (Some(name), Some(first_handler)) = (relation.message_name(), handlers.first()) else {
             continue;
         };
-        // Handlers already named (a list is reported above, once).
-        let mut handlers: HashSet<&str> = first.to.iter().map(Name::as_str).collect();
-        for relation in rest {
-            let [handler] = relation.to.as_slice() else {
-                continue;
-            };
-            if handlers.insert(handler.as_str()) {
-                out.push(other_handler(&command.name, first, handler));
-            }
+        let Some(state) = by_command.get_mut(name) else {
+            by_command.insert(
+                name,
+                Handlers {
+                    first: relation,
+                    first_handlers: handlers.iter().map(|h| h.as_str()).collect(),
+                    seen: handlers.iter().map(|h| h.as_str()).collect(),
+                },
+            );
+            continue;
+        };
+        if handlers.len() > 1 {
+            // Already reported as a list; remember its handlers, report nothing twice.
+            state.seen.extend(handlers.iter().map(|h| h.as_str()));
+        } else if state.seen.insert(first_handler.as_str()) {
+            out.push(other_handler(name, state, first_handler));
         }
     }
+}
+
+/// The relation's distinct handlers that are known services (a misspelt one is
+/// `unknown-reference`'s finding, not a second handler).
+fn known_handlers<'m>(model: &Model, relation: &'m Relation) -> Vec<&'m Name> {
+    let mut seen = HashSet::new();
+    relation
+        .to
+        .iter()
+        .filter(|to| model.service(to.as_str()).is_some() && seen.insert(to.as_str()))
+        .collect()
 }
 
 fn command_name(relation: &Relation) -> &str {
     relation.message_name().unwrap_or("(unnamed)")
 }
 
-fn several_handlers(relation: &Relation, second: &Name) -> Finding {
+fn several_handlers(relation: &Relation, handlers: &[&Name], second: &Name) -> Finding {
     let name = command_name(relation);
     META.finding(
         second.span,
         format!(
             "command `{name}` is sent to {}; a command has one handler",
-            listing(relation.to.iter().map(Name::as_str))
+            listing(handlers.iter().map(|h| h.as_str()))
         ),
     )
     .with_help(format!(
@@ -88,8 +108,8 @@ fn several_handlers(relation: &Relation, second: &Name) -> Finding {
     ))
 }
 
-fn other_handler(name: &str, first: &Relation, handler: &Name) -> Finding {
-    let first_handlers = listing(first.to.iter().map(Name::as_str));
+fn other_handler(name: &str, state: &Handlers<'_>, handler: &Name) -> Finding {
+    let first_handlers = listing(state.first_handlers.iter().copied());
     META.finding(
         handler.span,
         format!(
@@ -104,7 +124,7 @@ fn other_handler(name: &str, first: &Relation, handler: &Name) -> Finding {
         handler.value
     ))
     .with_related(
-        first.span,
+        state.first.span,
         format!("`{name}` sent to {first_handlers} here"),
     )
 }

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use super::{keeper, listing, owners};
+use super::{event_owner, keeper, known_publishers, listing, owners};
 use crate::declare_rule;
 use crate::derive::Event;
 use crate::model::Model;
@@ -50,13 +50,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter(|e| e.publishers.len() > 1)
     {
-        let owner = event
-            .aggregate
-            .as_deref()
-            .and_then(|a| owners.get(a))
-            .copied();
-        if let Some(keeper) = keeper(event, &owners) {
-            report_event(context.model, event, keeper, owner, out);
+        let publishers = known_publishers(context.model, event);
+        let owner = event_owner(event, &owners);
+        if let (true, Some(keeper)) = (publishers.len() > 1, keeper(&publishers, owner)) {
+            report_event(context.model, event, &publishers, keeper, owner, out);
         }
     }
 }
@@ -64,6 +61,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
 fn report_event(
     model: &Model,
     event: &Event,
+    publishers: &[&str],
     keeper: &str,
     owner: Option<&str>,
     out: &mut Vec<Finding>,
@@ -83,7 +81,8 @@ fn report_event(
         let Some(message) = &relation.message else {
             continue;
         };
-        if !seen.insert(relation.from.as_str()) {
+        // A misspelt publisher is `unknown-reference`'s finding, not a second publisher.
+        if model.service(relation.from.as_str()).is_none() || !seen.insert(relation.from.as_str()) {
             continue;
         }
         let finding = META
@@ -92,7 +91,7 @@ fn report_event(
                 format!(
                     "event `{}` is published by {}; `{}` publishes it besides `{keeper}`",
                     event.name,
-                    listing(event.publishers.iter().map(String::as_str)),
+                    listing(publishers.iter().copied()),
                     relation.from.value
                 ),
             )

@@ -1,6 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
-use super::{keeper, owners};
+use super::{event_owner, keeper, known_publishers, owners};
 use crate::declare_rule;
 use crate::derive::Event;
 use crate::model::RelationKind;
@@ -50,6 +50,18 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .map(|e| (e.name.as_str(), e))
         .collect();
+    // The publisher kept for each event that several services publish.
+    let kept: HashMap<&str, &str> = context
+        .derived
+        .events
+        .iter()
+        .filter(|e| e.publishers.len() > 1)
+        .filter_map(|e| {
+            let publishers = known_publishers(context.model, e);
+            let kept = keeper(&publishers, event_owner(e, &owners))?;
+            (publishers.len() > 1).then_some((e.name.as_str(), kept))
+        })
+        .collect();
     let mut reported: HashSet<(&str, &str)> = HashSet::new();
     for relation in context.model.relations_of(RelationKind::Event) {
         let Some(message) = &relation.message else {
@@ -65,10 +77,12 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
         };
         let publisher = relation.from.as_str();
         // One of several publishers other than the one kept: `event-multiple-publishers`.
-        let extra = event.is_some_and(|e| {
-            e.publishers.len() > 1 && keeper(e, &owners).is_some_and(|k| k != publisher)
-        });
-        if publisher == owner || extra || !reported.insert((publisher, message.as_str())) {
+        let extra = kept
+            .get(message.as_str())
+            .is_some_and(|&kept| kept != publisher);
+        let unknown = context.model.service(publisher).is_none();
+        if publisher == owner || extra || unknown || !reported.insert((publisher, message.as_str()))
+        {
             continue;
         }
         out.push(

@@ -9,6 +9,11 @@ pub mod event_multiple_publishers;
 pub mod event_publisher_not_owner;
 pub mod message_with_reply;
 
+use std::collections::{HashMap, HashSet};
+
+use crate::derive::{Derived, Event};
+use crate::model::Model;
+
 /// `a`, `b` and `c`, each in backticks.
 pub(crate) fn listing<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     let quoted: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
@@ -18,11 +23,6 @@ pub(crate) fn listing<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
-
-use std::collections::HashMap;
-
-use crate::derive::{Derived, Event};
-use crate::model::Model;
 
 /// The owner of each aggregate, by aggregate id, where the owner is a known service (a
 /// misspelt owner is `unknown-reference`'s finding, not an ownership conflict).
@@ -35,18 +35,34 @@ pub(crate) fn owners<'d>(model: &Model, derived: &'d Derived) -> HashMap<&'d str
         .collect()
 }
 
+/// The known services that publish an event, in the order of its relations.
+pub(crate) fn known_publishers<'m>(model: &'m Model, event: &Event) -> Vec<&'m str> {
+    let mut seen = HashSet::new();
+    event
+        .relations
+        .iter()
+        .filter_map(|&i| model.relations.get(i))
+        .map(|relation| relation.from.as_str())
+        .filter(|from| model.service(from).is_some() && seen.insert(*from))
+        .collect()
+}
+
 /// The one service entitled to publish an event: its aggregate's owner when the owner
-/// publishes it, else its first publisher. Every other publisher is reported once, by
-/// `event-multiple-publishers`; `event-publisher-not-owner` reports the keeper when it is
-/// not the owner, so that each wrong publication gets exactly one finding.
-pub(crate) fn keeper<'d>(event: &'d Event, owners: &HashMap<&str, &'d str>) -> Option<&'d str> {
-    let owner = event
+/// publishes it, else its first (known) publisher. Every other publisher is reported
+/// once, by `event-multiple-publishers`; `event-publisher-not-owner` reports the keeper
+/// when it is not the owner, so that each wrong publication gets exactly one finding.
+pub(crate) fn keeper<'m>(publishers: &[&'m str], owner: Option<&str>) -> Option<&'m str> {
+    match owner.and_then(|owner| publishers.iter().find(|p| **p == owner)) {
+        Some(owner) => Some(owner),
+        None => publishers.first().copied(),
+    }
+}
+
+/// The owner of the event's aggregate, if known.
+pub(crate) fn event_owner<'d>(event: &Event, owners: &HashMap<&str, &'d str>) -> Option<&'d str> {
+    event
         .aggregate
         .as_deref()
         .and_then(|a| owners.get(a))
-        .copied();
-    match owner {
-        Some(owner) if event.publishers.iter().any(|p| p == owner) => Some(owner),
-        _ => event.publisher.as_deref(),
-    }
+        .copied()
 }
