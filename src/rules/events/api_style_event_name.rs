@@ -8,7 +8,8 @@ declare_rule! {
     ///
     /// ## What it does
     /// Checks the names of lifecycle transitions and event relations for the words of an
-    /// interface list: a first word `Get`, `Post`, `Put`, `Patch`, `Fetch`, `Retrieve`; a
+    /// interface list: a first word `Get`, `Post`, `Put`, `Patch`, `Fetch`, `Retrieve`
+    /// (unless the name states a fact: `PostPublished` is about a blog post); a
     /// last word `Request`, `Response`, `Api`, `Interface`, `IF`, `I/F`, `Endpoint`, `Rpc`,
     /// `Dto`; the Korean endings `…요청`, `…조회`, `…호출`, `…인터페이스`, `…연동`.
     ///

@@ -147,8 +147,8 @@ pub fn api_style(name: &str) -> Option<String> {
         Reading::English(words) => {
             let first = words.first()?;
             let last = words.last()?;
-            // A lone `Get` is a verb, but `Interface` alone is no event either.
-            if API_VERBS.contains(&first.as_str()) && words.len() > 1 {
+            // `GetOrder` is a call; `PostPublished` is a fact about a (blog) post.
+            if API_VERBS.contains(&first.as_str()) && words.len() > 1 && !english_fact(&words) {
                 return Some(first.clone());
             }
             API_NOUNS.contains(&last.as_str()).then(|| last.clone())
@@ -391,6 +391,9 @@ mod tests {
             "OrderCancelled",
             "ItemAddedToCart",
             "OrderPickedUp",
+            "UserLoggedIn",
+            "AccountSetUp",
+            "CartCheckedOut",
             "OrderPaidEvent",
             "OrderPaidV2",
             "TermsAgreed",
@@ -468,6 +471,7 @@ mod tests {
     fn interfaces_are_api_style() {
         assert_eq!(api_style("GetOrder").as_deref(), Some("get"));
         assert_eq!(api_style("post_order").as_deref(), Some("post"));
+        assert_eq!(api_style("FetchCustomerProfile").as_deref(), Some("fetch"));
         assert_eq!(api_style("OrderRequest").as_deref(), Some("request"));
         assert_eq!(api_style("PaymentApi").as_deref(), Some("api"));
         assert_eq!(api_style("BillingAPI").as_deref(), Some("api"));
@@ -488,6 +492,9 @@ mod tests {
             "GetawayBooked",
             "Get",
             "PutawayCompleted",
+            "PostPublished",
+            "post_liked",
+            "GetawayBooked",
             "해지요청됨",
             "조회수증가됨",
         ] {
