@@ -41,7 +41,11 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
     // database -> (service id, its `database` value), in spec order.
     let mut users: HashMap<&str, Vec<(&Name, &Name)>> = HashMap::new();
     for service in &context.model.services {
-        let Some(database) = &service.database else {
+        let Some(database) = service
+            .database
+            .as_ref()
+            .filter(|d| !d.value.trim().is_empty())
+        else {
             continue;
         };
         let list = users.entry(database.as_str()).or_default();

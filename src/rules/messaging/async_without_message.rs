@@ -1,5 +1,6 @@
+use super::listing;
 use crate::declare_rule;
-use crate::model::Name;
+use crate::model::{Name, Relation};
 use crate::report::Finding;
 use crate::rules::Context;
 
@@ -8,7 +9,7 @@ declare_rule! {
     ///
     /// ## What it does
     /// Reports an asynchronous relation (`event`, `command`, `message`) without
-    /// `message:`, at its `type`.
+    /// `message:` (or with a blank one), at its `type`.
     ///
     /// ## Why is this bad?
     /// The method's third step is to define the asynchronous messages between services
@@ -34,16 +35,20 @@ declare_rule! {
 /// Reports every asynchronous relation without a message.
 pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
     let relations = context.model.relations.iter();
-    for relation in relations.filter(|r| r.kind.is_async() && r.message.is_none()) {
+    // A blank `message: ""` names nothing either.
+    let unnamed = |r: &&Relation| r.message_name().is_none_or(|m| m.trim().is_empty());
+    for relation in relations.filter(|r| r.kind.is_async()).filter(unnamed) {
         let kind = relation.kind.as_str();
-        let to: Vec<&str> = relation.to.iter().map(Name::as_str).collect();
+        let to = match listing(relation.to.iter().map(Name::as_str)) {
+            to if to.is_empty() => "no service".to_owned(),
+            to => to,
+        };
         out.push(
             META.finding(
                 relation.kind_span,
                 format!(
-                    "{kind} relation from `{}` to `{}` names no message",
+                    "{kind} relation from `{}` to {to} names no message",
                     relation.from.value,
-                    to.join("`, `")
                 ),
             )
             .with_help(format!(

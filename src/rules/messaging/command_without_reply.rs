@@ -40,7 +40,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
         .derived
         .commands
         .iter()
-        .filter(|c| c.replies.is_empty())
+        .filter(|c| c.replies.is_empty() && !c.name.trim().is_empty())
     {
         let Some(message) = command
             .relations
