@@ -6,6 +6,7 @@
 
 mod analyze;
 mod explain;
+mod export;
 mod output;
 
 use std::process::ExitCode;
@@ -52,6 +53,9 @@ enum Command {
         after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply"
     )]
     Explain(explain::Args),
+    /// Export the model to other tools' formats (AsyncAPI 3.0, one document per service).
+    #[command(after_help = "Example:\n  edasmith export asyncapi spec.yaml --out-dir asyncapi/")]
+    Export(export::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +80,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
