@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 use super::ids::{key, unique_keys};
 use super::schema;
 use crate::derive::Derived;
-use crate::model::{Model, Relation, ServiceKind};
+use crate::model::{Data, Model, Relation, ServiceKind};
 
 /// Where a reply finds the request it answers.
 pub const CORRELATION_LOCATION: &str = "$message.header#/correlationId";
@@ -159,6 +159,12 @@ struct Catalog<'m> {
     /// Message name -> index into `messages`.
     message_at: HashMap<String, usize>,
     channels: Vec<ChannelDef>,
+    /// Per service id, the (non-reply) channels it sends or receives on, in order.
+    channels_of: HashMap<String, Vec<usize>>,
+    /// Declared data id -> its key in `components/schemas`.
+    schema_keys: HashMap<&'m str, String>,
+    /// Schema key -> the declared data.
+    schema_data: HashMap<String, &'m Data>,
 }
 
 impl<'m> Catalog<'m> {
@@ -193,9 +199,32 @@ impl<'m> Catalog<'m> {
             messages: Vec::new(),
             message_at: HashMap::new(),
             channels: Vec::new(),
+            channels_of: HashMap::new(),
+            schema_keys: HashMap::new(),
+            schema_data: HashMap::new(),
         };
         catalog.collect_messages(derived);
         catalog.collect_channels(derived);
+        for (at, channel) in catalog.channels.iter().enumerate() {
+            if channel.kind == Kind::Reply {
+                continue;
+            }
+            let ends: BTreeSet<&String> =
+                channel.senders.iter().chain(&channel.receivers).collect();
+            for service in ends {
+                catalog
+                    .channels_of
+                    .entry(service.clone())
+                    .or_default()
+                    .push(at);
+            }
+        }
+        for data in &model.data {
+            if let Some(key) = catalog.data_keys.get(data.id.as_str()) {
+                catalog.schema_keys.insert(data.id.as_str(), key.clone());
+                catalog.schema_data.insert(key.clone(), data);
+            }
+        }
         catalog
     }
 
@@ -422,10 +451,7 @@ impl<'m> Catalog<'m> {
     }
 
     fn participates(&self, service: &str) -> bool {
-        self.channels.iter().any(|channel| {
-            channel.senders.iter().any(|s| s == service)
-                || channel.receivers.iter().any(|s| s == service)
-        })
+        self.channels_of.contains_key(service)
     }
 
     /// `계약 (contract)`, or just the id when it is its own label.
@@ -464,16 +490,11 @@ impl<'m> Catalog<'m> {
     fn document(&self, service: &str, options: &Options) -> Document {
         let mut channels = Map::new();
         let mut operations = Map::new();
-        let mut used_messages: Vec<usize> = Vec::new();
-        for (at, channel) in self.channels.iter().enumerate() {
-            if channel.kind == Kind::Reply {
-                continue;
-            }
+        let mut used_messages = Used::default();
+        for &at in self.channels_of.get(service).into_iter().flatten() {
+            let channel = &self.channels[at];
             let sends = channel.senders.iter().any(|s| s == service);
             let receives = channel.receivers.iter().any(|s| s == service);
-            if !sends && !receives {
-                continue;
-            }
             self.add_channel(&mut channels, &mut used_messages, channel);
             let reply = channel.reply.map(|reply| &self.channels[reply]);
             if let Some(reply) = reply {
@@ -496,7 +517,7 @@ impl<'m> Catalog<'m> {
         if !channels.is_empty() {
             document.insert("channels".into(), Value::Object(channels));
             document.insert("operations".into(), Value::Object(operations));
-            document.insert("components".into(), self.components(&used_messages));
+            document.insert("components".into(), self.components(&used_messages.order));
         }
         let service_key = self
             .service_keys
@@ -552,7 +573,7 @@ impl<'m> Catalog<'m> {
     fn add_channel(
         &self,
         channels: &mut Map<String, Value>,
-        used_messages: &mut Vec<usize>,
+        used_messages: &mut Used,
         channel: &ChannelDef,
     ) {
         let mut messages = Map::new();
@@ -562,8 +583,8 @@ impl<'m> Catalog<'m> {
                 key.clone(),
                 json!({ "$ref": format!("#/components/messages/{key}") }),
             );
-            if !used_messages.contains(&at) {
-                used_messages.push(at);
+            if used_messages.seen.insert(at) {
+                used_messages.order.push(at);
             }
         }
         let senders = self.services_label(&channel.senders);
@@ -706,14 +727,13 @@ impl<'m> Catalog<'m> {
     }
 
     fn components(&self, used_messages: &[usize]) -> Value {
-        let model = self.model;
-        let schema_keys = self.schema_keys();
+        let schema_keys = &self.schema_keys;
         let mut messages = Map::new();
         let mut referenced: Vec<String> = Vec::new();
         let mut correlated = false;
         for &at in used_messages {
             let message = &self.messages[at];
-            let payload = self.payload(message, &schema_keys);
+            let payload = self.payload(message, schema_keys);
             schema::referenced_schemas(&payload, &mut referenced);
             let mut value = Map::new();
             value.insert("name".into(), json!(message.name));
@@ -747,18 +767,13 @@ impl<'m> Catalog<'m> {
             messages.insert(message.key.clone(), Value::Object(value));
         }
         // The schemas the payloads refer to, and the ones those refer to, in order.
-        let by_key: HashMap<&str, &crate::model::Data> = model
-            .data
-            .iter()
-            .filter_map(|data| Some((schema_keys.get(data.id.as_str())?.as_str(), data)))
-            .collect();
         let mut schemas = Map::new();
         let mut next = 0;
         while next < referenced.len() {
             let key = referenced[next].clone();
             next += 1;
-            if let Some(data) = by_key.get(key.as_str()) {
-                let schema = schema::data_schema(data, &schema_keys);
+            if let Some(data) = self.schema_data.get(key.as_str()) {
+                let schema = schema::data_schema(data, schema_keys);
                 schema::referenced_schemas(&schema, &mut referenced);
                 schemas.insert(key, schema);
             }
@@ -780,18 +795,6 @@ impl<'m> Catalog<'m> {
             );
         }
         Value::Object(components)
-    }
-
-    /// Declared data only: they are the ones with a schema.
-    fn schema_keys(&self) -> HashMap<&'m str, String> {
-        self.model
-            .data
-            .iter()
-            .filter_map(|data| {
-                let key = self.data_keys.get(data.id.as_str())?;
-                Some((data.id.as_str(), key.clone()))
-            })
-            .collect()
     }
 
     fn payload(&self, message: &MessageDef, schema_keys: &HashMap<&str, String>) -> Value {
@@ -859,6 +862,13 @@ impl<'m> Catalog<'m> {
             .unwrap_or_default();
         format!("{first}{}{about}.", roles.as_str())
     }
+}
+
+/// The messages a document uses, in first-use order.
+#[derive(Default)]
+struct Used {
+    order: Vec<usize>,
+    seen: BTreeSet<usize>,
 }
 
 /// Unique keys for (id, spelling) pairs: the key of the spelling, disambiguated.
