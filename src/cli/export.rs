@@ -21,7 +21,7 @@ enum Format {
     /// One AsyncAPI 3.0.0 document per service (`<service>.asyncapi.yaml`): channels,
     /// send/receive operations, command replies with a correlationId, payload schemas.
     #[command(
-        after_help = "Example:\n  edasmith export asyncapi examples/telecom-ko/spec.yaml --out-dir asyncapi/"
+        after_help = "Documents: every service of kind `service`, and every frontend or external that sends or receives an asynchronous message.\n\nKeys and file names are the names in kebab-case ASCII (Hangul romanized), the same in every document; names that meet on one key are told apart by `-2`, `-3`, … in the order of their spelling.\n\nChannel addresses:\n  event    <system>.<aggregate>.<event>      publisher: send, subscribers: receive\n  command  <system>.<handler>.<command>      sender: send + reply, handler: receive + reply\n  reply    <system>.<handler>.<command>-reply  (correlationId: $message.header#/correlationId)\n  message  <system>.<receiver>.<message>     one-way: send, receive, no reply\n\nExample:\n  edasmith export asyncapi examples/telecom-ko/spec.yaml --out-dir asyncapi/"
     )]
     Asyncapi(AsyncapiArgs),
 }

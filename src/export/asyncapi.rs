@@ -15,8 +15,11 @@
 //! Keys are ASCII ([`super::ids`]) and the same across all documents of a system, so the
 //! channel a publisher sends on has the same key and address in every subscriber's
 //! document. Channel addresses are `<system>.<context>.<channel key>` where the context
-//! is the aggregate for events, the handler for commands and their replies, and the one
-//! receiver (else the one sender) for one-way messages.
+//! is the aggregate for events (else the one publisher), the handler for commands and
+//! their replies, and the one receiver (else the one sender) for one-way messages; with
+//! no such context the address is `<system>.<channel key>`. The channel key is the
+//! message's key (`<command key>-reply` for a reply channel) and unique in the system,
+//! so addresses are too.
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -48,8 +48,8 @@ pub fn unsafe_name_reason(name: &str) -> Option<&'static str> {
 /// Writes each `(file name, contents)` into `dir` (created if missing) and returns the
 /// paths written. Each file is written to a temporary file in `dir` and renamed over the
 /// target, so a reader never sees half a file; a symlink at the target is replaced, never
-/// followed, so nothing lands outside `dir`. Every name is checked before anything is
-/// written.
+/// followed, so nothing lands outside `dir`. Every name and target is checked before
+/// anything is written.
 pub fn write_files(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, WriteError> {
     for (name, _) in files {
         if let Some(reason) = unsafe_name_reason(name) {
@@ -59,13 +59,16 @@ pub fn write_files(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf
             });
         }
     }
-    fs::create_dir_all(dir).map_err(io_error(dir))?;
-    let mut written = Vec::with_capacity(files.len());
-    for (name, contents) in files {
+    for (name, _) in files {
         let target = dir.join(name);
         if fs::symlink_metadata(&target).is_ok_and(|meta| meta.is_dir()) {
             return Err(WriteError::IsDirectory { path: target });
         }
+    }
+    fs::create_dir_all(dir).map_err(io_error(dir))?;
+    let mut written = Vec::with_capacity(files.len());
+    for (name, contents) in files {
+        let target = dir.join(name);
         let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let result = write_new(&temp, contents.as_bytes())
             .and_then(|()| fs::rename(&temp, &target).map_err(io_error(&target)));
@@ -131,6 +134,22 @@ mod tests {
             );
         }
         assert!(!dir.join("ok.yaml").exists(), "nothing is written");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_directory_in_the_way_stops_the_write_before_it_starts() {
+        let dir = scratch("in-the-way");
+        fs::create_dir_all(dir.join("b.yaml")).unwrap();
+        let files = [
+            ("a.yaml".to_owned(), "a".to_owned()),
+            ("b.yaml".to_owned(), "b".to_owned()),
+        ];
+        assert!(matches!(
+            write_files(&dir, &files),
+            Err(WriteError::IsDirectory { .. })
+        ));
+        assert!(!dir.join("a.yaml").exists());
         let _ = fs::remove_dir_all(&dir);
     }
 
