@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod derive;
 pub mod diagram;
+pub mod export;
 pub mod model;
 pub mod names;
 pub mod report;

@@ -8,6 +8,7 @@ mod analyze;
 mod completions;
 mod diagram;
 mod explain;
+mod export;
 mod init;
 mod output;
 mod schema;
@@ -80,6 +81,9 @@ enum Command {
         after_help = "Examples:\n  edasmith diagram spec.yaml --format mermaid\n  edasmith diagram spec.yaml --format dot --view saga --name terminate-contract -o saga.dot\n  edasmith diagram spec.yaml --out-dir diagrams/"
     )]
     Diagram(diagram::Args),
+    /// Export the model to other tools' formats (AsyncAPI 3.0, one document per service).
+    #[command(after_help = "Example:\n  edasmith export asyncapi spec.yaml --out-dir asyncapi/")]
+    Export(export::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +119,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Diagram(args) => diagram::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
