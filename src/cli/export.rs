@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use edasmith::write::OutputDir;
 
 use super::{Outcome, output};
 use edasmith::analysis::{self, Options};
@@ -83,7 +84,12 @@ fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|document| Ok((document.file_name.clone(), document.to_yaml()?)))
         .collect::<Result<Vec<_>, export::ExportError>>()?;
-    let written = export::write_files(&args.out_dir, &files)
+    let out = OutputDir::create(&args.out_dir)
+        .with_context(|| format!("cannot export to `{}`", args.out_dir.display()))?;
+    let written = files
+        .iter()
+        .map(|(name, text)| out.write(name, text.as_bytes()))
+        .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("cannot export to `{}`", args.out_dir.display()))?;
     let listing: String = written
         .iter()

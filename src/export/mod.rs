@@ -3,7 +3,5 @@
 pub mod asyncapi;
 pub mod ids;
 mod schema;
-pub mod write;
 
 pub use asyncapi::{Document, ExportError, Options, documents};
-pub use write::{WriteError, write_files};
