@@ -6,6 +6,7 @@
 
 mod analyze;
 mod explain;
+mod generate;
 mod output;
 
 use std::process::ExitCode;
@@ -52,6 +53,11 @@ enum Command {
         after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply"
     )]
     Explain(explain::Args),
+    /// Generate a Cargo workspace: message contracts and one crate per service.
+    #[command(
+        after_help = "Examples:\n  edasmith generate spec.yaml --out workspace\n  edasmith generate spec.yaml --out workspace --check\n\nFiles under `generated/` are rewritten on every run; the others are written once and are yours."
+    )]
+    Generate(generate::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +82,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Generate(args) => generate::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
