@@ -69,6 +69,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         for change in &changes {
             let what = match change.status {
                 FileStatus::Missing => "missing",
+                FileStatus::Obsolete => "obsolete",
                 _ => "stale",
             };
             report.push_str(&format!("{what}: {}\n", change.path));
@@ -82,16 +83,19 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Failed);
     }
     let changes = codegen::write(&out, &files)?;
-    let generated = changes
-        .iter()
-        .filter(|c| c.ownership == Ownership::Generated)
-        .count();
+    let count = |ownership, removed: bool| {
+        changes
+            .iter()
+            .filter(|c| c.ownership == ownership && (c.status == FileStatus::Obsolete) == removed)
+            .count()
+    };
     output::stderr(&format!(
-        "{}: {} files ({} generated rewritten, {} created for you) in {} ms\n",
+        "{}: {} files: {} generated written, {} created for you, {} obsolete removed, in {} ms\n",
         args.out.display(),
         files.len(),
-        generated,
-        changes.len() - generated,
+        count(Ownership::Generated, false),
+        count(Ownership::User, false),
+        count(Ownership::Generated, true),
         started.elapsed().as_millis()
     ));
     Ok(Outcome::Clean)

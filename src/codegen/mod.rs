@@ -14,8 +14,6 @@ pub mod templates;
 pub mod view;
 pub mod write;
 
-use std::path::PathBuf;
-
 use crate::analysis::Analysis;
 pub use templates::{TemplateError, Templates};
 pub use write::{FileStatus, OutputDir, WriteError};
@@ -160,10 +158,28 @@ pub struct Change {
     pub ownership: Ownership,
 }
 
-/// The files that differ from what is on disk: generated files missing or stale, user
-/// files missing. Writes nothing.
+/// The files that differ from what is on disk: generated files missing, stale or
+/// obsolete, user files missing. Writes nothing.
 pub fn changes(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, WriteError> {
     let mut changes = Vec::new();
+    let planned: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut generated_dirs = vec!["contracts/src/generated".to_owned()];
+    for crate_dir in out.dirs_under("services")? {
+        generated_dirs.push(format!("{crate_dir}/src/generated"));
+    }
+    let mut obsolete = Vec::new();
+    for dir in &generated_dirs {
+        for path in out.files_under(dir)? {
+            // Only files an earlier run wrote: anything else there is the team's.
+            if !planned.contains(path.as_str()) && out.read(&path)?.starts_with(HEADER.as_bytes()) {
+                obsolete.push(Change {
+                    path,
+                    status: FileStatus::Obsolete,
+                    ownership: Ownership::Generated,
+                });
+            }
+        }
+    }
     for file in files {
         let status = match file.ownership {
             Ownership::Generated => out.status(&file.path, file.contents.as_bytes())?,
@@ -178,6 +194,7 @@ pub fn changes(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, Wri
             });
         }
     }
+    changes.extend(obsolete);
     Ok(changes)
 }
 
@@ -185,17 +202,16 @@ pub fn changes(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, Wri
 pub fn write(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, WriteError> {
     let changes = changes(out, files)?;
     for change in &changes {
-        if let Some(file) = files.iter().find(|f| f.path == change.path) {
+        if change.status == FileStatus::Obsolete {
+            out.remove(&change.path)?;
+        } else if let Some(file) = files.iter().find(|f| f.path == change.path) {
             out.write(&file.path, file.contents.as_bytes())?;
         }
     }
     Ok(changes)
 }
 
-/// The folder of the embedded templates, for `--templates` users who want a start.
+/// The names of the embedded templates (what `--templates` may override).
 pub fn template_names() -> Vec<&'static str> {
     templates::EMBEDDED.iter().map(|(name, _)| *name).collect()
 }
-
-/// Where an override folder came from (for messages).
-pub type TemplateDir = PathBuf;
