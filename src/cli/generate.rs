@@ -41,11 +41,14 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         deny_warnings: false,
     };
     let analysis = analysis::analyze_paths(&args.specs, &options)?;
-    if analysis.has_errors() {
+    if !analysis.findings.is_empty() {
+        // Warnings do not stop generation, but the team should see them.
         output::stderr(&report::human::render_findings(
             &analysis,
             output::stderr_color(),
         ));
+    }
+    if analysis.has_errors() {
         output::error("the spec has errors: nothing generated");
         return Ok(Outcome::Failed);
     }

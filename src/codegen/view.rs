@@ -143,6 +143,9 @@ pub struct Arm {
 #[derive(Debug, Serialize)]
 pub struct CommandHandler {
     pub trait_ident: String,
+    /// The trait's method: distinct across the service, so one type can implement
+    /// every handler without ambiguous calls.
+    pub method: String,
     pub ty: String,
     pub wire: String,
     pub senders: Vec<String>,
@@ -153,6 +156,9 @@ pub struct CommandHandler {
 #[derive(Debug, Serialize)]
 pub struct Subscription {
     pub trait_ident: String,
+    /// The trait's method: distinct across the service, so one type can implement
+    /// every handler without ambiguous calls.
+    pub method: String,
     pub ty: String,
     pub wire: String,
     /// `event` or `message`.
@@ -163,6 +169,9 @@ pub struct Subscription {
 #[derive(Debug, Serialize)]
 pub struct ReplyHandler {
     pub trait_ident: String,
+    /// The trait's method: distinct across the service, so one type can implement
+    /// every handler without ambiguous calls.
+    pub method: String,
     pub ty: String,
     pub command: String,
     pub handler: Vec<String>,
@@ -670,12 +679,15 @@ impl Builder<'_> {
         // inbound handlers
         let mut handler_idents = Idents::new(Case::Pascal);
         handler_idents.reserve("HandlerError");
+        let mut method_idents = Idents::new(Case::Snake);
         let commands = derived
             .commands
             .iter()
             .filter(|c| c.handlers.iter().any(|h| h == id))
             .map(|command| CommandHandler {
                 trait_ident: handler_idents
+                    .words(&[vec!["handle".into()], stable_words(&command.name)].concat()),
+                method: method_idents
                     .words(&[vec!["handle".into()], stable_words(&command.name)].concat()),
                 ty: self.message_ty(&command.name),
                 wire: command.name.clone(),
@@ -697,6 +709,8 @@ impl Builder<'_> {
             subscriptions.push(Subscription {
                 trait_ident: handler_idents
                     .words(&[vec!["on".into()], stable_words(&event.name)].concat()),
+                method: method_idents
+                    .words(&[vec!["on".into()], stable_words(&event.name)].concat()),
                 ty: self.message_ty(&event.name),
                 wire: event.name.clone(),
                 kind: "event".into(),
@@ -711,6 +725,8 @@ impl Builder<'_> {
             subscriptions.push(Subscription {
                 trait_ident: handler_idents
                     .words(&[vec!["on".into()], stable_words(&message.name)].concat()),
+                method: method_idents
+                    .words(&[vec!["on".into()], stable_words(&message.name)].concat()),
                 ty: self.message_ty(&message.name),
                 wire: message.name.clone(),
                 kind: "message".into(),
@@ -723,15 +739,15 @@ impl Builder<'_> {
             .filter(|c| c.senders.iter().any(|s| s == id))
             .filter_map(|command| {
                 let reply = self.replies.get(&command.name)?;
+                let words = [
+                    vec!["on".into()],
+                    stable_words(&command.name),
+                    vec!["reply".into()],
+                ]
+                .concat();
                 Some(ReplyHandler {
-                    trait_ident: handler_idents.words(
-                        &[
-                            vec!["on".into()],
-                            stable_words(&command.name),
-                            vec!["reply".into()],
-                        ]
-                        .concat(),
-                    ),
+                    trait_ident: handler_idents.words(&words),
+                    method: method_idents.words(&words),
                     ty: format!("{}::generated::replies::{reply}", self.contracts_lib),
                     command: command.name.clone(),
                     handler: command.handlers.clone(),

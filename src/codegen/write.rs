@@ -161,8 +161,10 @@ impl OutputDir {
         fs::remove_file(&full).map_err(io_error(&full))
     }
 
-    /// Writes `contents` atomically: a temporary file in the same folder, synced, then
-    /// renamed over the target. Readers see the old file or the new one, never a part.
+    /// Writes `contents` atomically: a temporary file in the same folder, renamed over
+    /// the target. Readers see the old file or the new one, never a part. No fsync:
+    /// the output is reproducible (a crash is repaired by running again, and `--check`
+    /// notices), and syncing each of hundreds of files costs seconds.
     pub fn write(&self, relative: &str, contents: &[u8]) -> Result<(), WriteError> {
         let full = self.resolve(relative)?;
         let parent = full
@@ -180,7 +182,6 @@ impl OutputDir {
                 .create_new(true)
                 .open(&temp)?;
             file.write_all(contents)?;
-            file.sync_all()?;
             drop(file);
             fs::rename(&temp, &full)
         })();
