@@ -104,6 +104,8 @@ fn hostile_names_yield_a_workspace_that_builds() {
         "pub parent: Option<Box<super::data::Type>>,",
         "pub struct Item2 {",
         "pub struct OrderPlaced2 {",
+        "pub struct String2 {",
+        "pub list: Vec<super::data::String2>,",
     ] {
         assert!(contracts.contains(expected), "missing `{expected}`");
     }

@@ -346,7 +346,7 @@ fn allocate_package(used: &mut BTreeSet<String>, words: Vec<String>) -> String {
 
 impl Builder<'_> {
     fn data_types(&mut self) -> Vec<DataType> {
-        let mut idents = Idents::new(Case::Pascal);
+        let mut idents = Idents::types();
         for data in &self.model.data {
             let ident = idents.name(&code_or_id(data.code.as_ref(), &data.id.value));
             let mut fields = Idents::new(Case::Snake);
@@ -583,7 +583,7 @@ impl Builder<'_> {
             }
         }
         // A reply that is also an event carries the event's fields (already merged).
-        let mut idents = Idents::new(Case::Pascal);
+        let mut idents = Idents::types();
         let mut messages = Vec::new();
         for name in &order {
             let ident = idents.name(name);
@@ -601,7 +601,7 @@ impl Builder<'_> {
                 fields: entry.fields,
             });
         }
-        let mut reply_idents = Idents::new(Case::Pascal);
+        let mut reply_idents = Idents::types();
         let mut replies = Vec::new();
         for command in derived.commands.iter().filter(|c| !c.replies.is_empty()) {
             let words = [stable_words(&command.name), vec!["reply".into()]].concat();
@@ -650,7 +650,7 @@ impl Builder<'_> {
                 .unwrap_or(&package)
         );
         // aggregates
-        let mut aggregate_idents = Idents::new(Case::Pascal);
+        let mut aggregate_idents = Idents::types();
         aggregate_idents.reserve("IllegalTransition");
         let owned: Vec<_> = derived
             .aggregates
@@ -677,7 +677,7 @@ impl Builder<'_> {
             })
             .collect();
         // inbound handlers
-        let mut handler_idents = Idents::new(Case::Pascal);
+        let mut handler_idents = Idents::types();
         handler_idents.reserve("HandlerError");
         let mut method_idents = Idents::new(Case::Snake);
         let commands = derived
@@ -790,7 +790,7 @@ impl Builder<'_> {
             push(&message.name, "message", "send", message.receivers.clone());
         }
         // sagas
-        let mut saga_idents = Idents::new(Case::Pascal);
+        let mut saga_idents = Idents::types();
         saga_idents.reserve("SagaStatus");
         saga_idents.reserve("StepFailed");
         let mut fn_idents = Idents::new(Case::Snake);

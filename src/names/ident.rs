@@ -24,6 +24,48 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Names the Rust prelude brings into every module: a generated type with one of these
+/// names would shadow it (`String` as a data id would break every `String` field).
+pub const PRELUDE_TYPES: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Drop",
+    "Eq",
+    "Err",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
 /// Keywords that `r#` cannot escape.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 
@@ -106,6 +148,16 @@ impl Idents {
             case,
             used: BTreeSet::new(),
         }
+    }
+
+    /// A namespace of type names (a module's structs, enums and traits): the prelude's
+    /// names are taken, so `String` becomes `String2`.
+    pub fn types() -> Self {
+        let mut idents = Idents::new(Case::Pascal);
+        for name in PRELUDE_TYPES {
+            idents.reserve(name);
+        }
+        idents
     }
 
     /// Marks an identifier as taken (a fixed name the template uses).
@@ -211,6 +263,14 @@ mod tests {
         assert_eq!(snake.name("Data"), "data_2");
         assert_eq!(snake.name("type"), "r#type");
         assert_eq!(snake.name("Type"), "type_2");
+    }
+
+    #[test]
+    fn type_names_never_shadow_the_prelude() {
+        let mut types = Idents::types();
+        assert_eq!(types.name("string"), "String2");
+        assert_eq!(types.name("Result"), "Result2");
+        assert_eq!(types.name("Order"), "Order");
     }
 
     #[test]
