@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::model::{Data, FieldType, Model, OnFailure, RelationKind, SagaStyle, ServiceKind};
+use crate::model::{Data, FieldType, Model, OnFailure, SagaStyle, ServiceKind};
 use crate::names::{Case, Idents, package_name, stable_words, unraw};
 use crate::saga::CompensationPath;
 
@@ -280,6 +280,8 @@ struct Builder<'a> {
     data_idents: HashMap<String, (String, HashMap<String, String>)>,
     /// Message name -> ident.
     messages: HashMap<String, String>,
+    /// Message name -> its fields, as generated.
+    message_fields: HashMap<String, Vec<FieldView>>,
     /// Command name -> reply enum ident.
     replies: HashMap<String, String>,
     contracts_lib: String,
@@ -301,6 +303,7 @@ pub fn build(analysis: &Analysis) -> Workspace {
         analysis,
         data_idents: HashMap::new(),
         messages: HashMap::new(),
+        message_fields: HashMap::new(),
         replies: HashMap::new(),
         contracts_lib: contracts_lib.clone(),
     };
@@ -589,6 +592,8 @@ impl Builder<'_> {
             let ident = idents.name(name);
             self.messages.insert(name.clone(), ident.clone());
             let entry = roles.remove(name).unwrap_or_default();
+            self.message_fields
+                .insert(name.clone(), entry.fields.clone());
             let mut doc = vec![format!("`{name}`")];
             if !entry.doc.is_empty() {
                 doc.push(String::new());
@@ -918,30 +923,19 @@ impl Builder<'_> {
         let events: Vec<LifecycleEvent> = event_names
             .iter()
             .map(|name| {
-                let message = self.model.relations.iter().any(|r| {
-                    r.kind == RelationKind::Event && r.message_name() == Some(name.as_str())
-                });
-                let copies = if message {
-                    let mut copies = Vec::new();
-                    for relation in self.model.relations.iter().filter(|r| {
-                        r.kind == RelationKind::Event && r.message_name() == Some(name.as_str())
-                    }) {
-                        for field in self.relation_fields(relation) {
-                            if field.data.as_deref() == Some(data.id.value.as_str())
-                                && field_idents.get(&field.wire) == Some(&field.ident)
-                                && !copies.contains(&field.ident)
-                            {
-                                copies.push(field.ident);
-                            }
-                        }
-                    }
-                    copies
-                } else {
-                    data.fields
-                        .iter()
-                        .map(|f| field_idents[&f.name.value].clone())
-                        .collect()
-                };
+                // The fields the event carries that are this aggregate's own (same data,
+                // same identifier): `apply` takes them over.
+                let copies = self
+                    .message_fields
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .filter(|field| {
+                        field.data.as_deref() == Some(data.id.value.as_str())
+                            && field_idents.get(&field.wire) == Some(&field.ident)
+                    })
+                    .map(|field| field.ident.clone())
+                    .collect();
                 LifecycleEvent {
                     ident: self.messages.get(name).cloned().unwrap_or_default(),
                     wire: name.clone(),
