@@ -201,10 +201,12 @@ pub fn changes(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, Wri
 /// Writes the changed files (atomically, confined to `out`) and returns them.
 pub fn write(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, WriteError> {
     let changes = changes(out, files)?;
+    let by_path: std::collections::HashMap<&str, &OutputFile> =
+        files.iter().map(|f| (f.path.as_str(), f)).collect();
     for change in &changes {
         if change.status == FileStatus::Obsolete {
             out.remove(&change.path)?;
-        } else if let Some(file) = files.iter().find(|f| f.path == change.path) {
+        } else if let Some(file) = by_path.get(change.path.as_str()) {
             out.write(&file.path, file.contents.as_bytes())?;
         }
     }

@@ -206,6 +206,8 @@ pub struct SagaStep {
     pub service: String,
     pub action: String,
     pub action_wire: String,
+    /// The go/no-go step.
+    pub pivot: bool,
     pub retried: bool,
     /// Expected outcome of its failure: `retry`, `compensate` or `abort`.
     pub on_failure: String,
@@ -1128,6 +1130,7 @@ fn orchestration(
             service: step.service.value.clone(),
             action,
             action_wire: step.action.value.clone(),
+            pivot: step.pivot,
             retried,
             on_failure: if retried {
                 "retry"
