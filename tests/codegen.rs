@@ -170,6 +170,12 @@ fn the_korean_example_builds_and_keeps_the_generation_gap() {
     assert!(notes.exists());
     assert_eq!(generate(spec, &out, &["--check"]).status.code(), Some(0));
 
+    // A file of the team's that they deleted does not fail the check.
+    fs::remove_file(out.join("README.md")).unwrap();
+    let check = generate(spec, &out, &["--check"]);
+    assert_eq!(check.status.code(), Some(0));
+    assert!(text(&check.stderr).contains("note: README.md is missing"));
+
     // `cargo fmt` on the workspace leaves the generated code alone (`#[rustfmt::skip]`).
     cargo(&out, "fmt");
     let check = generate(spec, &out, &["--check"]);

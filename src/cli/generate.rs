@@ -60,16 +60,25 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let out = OutputDir::open(&args.out)?;
     if args.check {
         let changes = codegen::changes(&out, &files)?;
-        if changes.is_empty() {
+        let drift: Vec<_> = changes.iter().filter(|c| c.is_drift()).collect();
+        let mut notes = String::new();
+        for change in changes.iter().filter(|c| !c.is_drift()) {
+            notes.push_str(&format!(
+                "note: {} is missing (a file of yours: `generate` would create it)\n",
+                change.path
+            ));
+        }
+        output::stderr(&notes);
+        if drift.is_empty() {
             output::stderr(&format!(
-                "{}: {} files up to date\n",
+                "{}: generated files up to date ({} files)\n",
                 args.out.display(),
                 files.len()
             ));
             return Ok(Outcome::Clean);
         }
         let mut report = String::new();
-        for change in &changes {
+        for change in &drift {
             let what = match change.status {
                 FileStatus::Missing => "missing",
                 FileStatus::Obsolete => "obsolete",
@@ -79,9 +88,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         }
         output::stdout(&report).context("cannot write the report")?;
         output::error(&format!(
-            "{} of {} files out of date: run `edasmith generate` without --check",
-            changes.len(),
-            files.len()
+            "{} generated files out of date: run `edasmith generate` without --check",
+            drift.len()
         ));
         return Ok(Outcome::Failed);
     }

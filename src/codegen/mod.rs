@@ -72,6 +72,12 @@ pub fn render(
         Ownership::User,
         root.clone(),
     )?;
+    add(
+        "README.md".into(),
+        "workspace.README.md.jinja",
+        Ownership::User,
+        root.clone(),
+    )?;
     let contracts =
         minijinja::context! { workspace => root.clone(), contracts => &workspace.contracts };
     for (path, template, ownership) in [
@@ -148,6 +154,15 @@ pub fn render(
         }
     }
     Ok(files)
+}
+
+impl Change {
+    /// Whether `--check` fails on it: a generated file that is missing, stale or
+    /// obsolete. A missing user file does not fail it: the team may have deleted it
+    /// on purpose (`generate` would create it again).
+    pub fn is_drift(&self) -> bool {
+        self.ownership == Ownership::Generated
+    }
 }
 
 /// What a file needs: nothing, to be created, or to be rewritten.

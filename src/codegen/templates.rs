@@ -15,6 +15,7 @@ macro_rules! embedded {
 pub const EMBEDDED: &[(&str, &str)] = embedded![
     "workspace.Cargo.toml.jinja",
     "gitignore.jinja",
+    "workspace.README.md.jinja",
     "contracts.Cargo.toml.jinja",
     "contracts.lib.rs.jinja",
     "contracts.generated.rs.jinja",

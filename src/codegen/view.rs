@@ -129,7 +129,14 @@ pub struct LifecycleEvent {
     pub wire: String,
     pub ty: String,
     /// Fields of the aggregate's data that the event carries: copied on apply.
-    pub copies: Vec<String>,
+    pub copies: Vec<CopyField>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CopyField {
+    pub ident: String,
+    /// `false` for `Copy` types (`bool`, `i64`): no `.clone()` needed.
+    pub clone: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -936,7 +943,10 @@ impl Builder<'_> {
                         field.data.as_deref() == Some(data.id.value.as_str())
                             && field_idents.get(&field.wire) == Some(&field.ident)
                     })
-                    .map(|field| field.ident.clone())
+                    .map(|field| CopyField {
+                        ident: field.ident.clone(),
+                        clone: !matches!(field.ty.as_str(), "bool" | "i64"),
+                    })
                     .collect();
                 LifecycleEvent {
                     ident: self.messages.get(name).cloned().unwrap_or_default(),
