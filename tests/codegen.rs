@@ -62,6 +62,8 @@ fn cargo(workspace: &Path, command: &str) {
         .env("CARGO_TARGET_DIR", root().join("target/codegen/target"))
         .env("RUSTFLAGS", "-Dwarnings")
         .env_remove("RUSTDOCFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
         .output()
         .unwrap_or_else(|e| panic!("cannot run `{cargo}` (is cargo installed?): {e}"));
     assert!(
@@ -94,6 +96,19 @@ fn hostile_names_yield_a_workspace_that_builds() {
     let manifest = fs::read_to_string(out.join("services/contracts-2/Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"eda-3g-tongsin-net-contracts-2\""));
     assert!(out.join("services/order-2/Cargo.toml").exists());
+    let manifests = fs::read_dir(out.join("services"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path().join("Cargo.toml"))
+        .chain([out.join("contracts/Cargo.toml")]);
+    for manifest in manifests {
+        let text = fs::read_to_string(&manifest).unwrap();
+        let name = text
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .and_then(|l| l.strip_suffix('"'))
+            .unwrap();
+        assert_eq!(edasmith::names::invalid_package_name(name), None, "{name}");
+    }
     let contracts = fs::read_to_string(out.join("contracts/src/generated/mod.rs")).unwrap();
     for expected in [
         "pub r#type: String,",
