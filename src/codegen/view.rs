@@ -80,6 +80,7 @@ pub struct ServiceCrate {
     /// Folder, relative to the workspace.
     pub dir: String,
     pub contracts_package: String,
+    /// The name service crates use for the contracts crate (`contracts`).
     pub contracts_lib: String,
     pub aggregates: Vec<AggregateView>,
     pub commands: Vec<CommandHandler>,
@@ -314,7 +315,9 @@ pub fn build(analysis: &Analysis) -> Workspace {
         messages: HashMap::new(),
         message_fields: HashMap::new(),
         replies: HashMap::new(),
-        contracts_lib: contracts_lib.clone(),
+        // Service crates depend on the contracts under this name (`package = ...` in
+        // their Cargo.toml): short paths, the same in every workspace.
+        contracts_lib: "contracts".to_owned(),
     };
     let data = builder.data_types();
     let (messages, replies) = builder.message_types();
