@@ -298,3 +298,12 @@ fn snapshots_of_generated_files() {
     );
     insta::assert_snapshot!("telecom_contracts", file("contracts/src/generated/mod.rs"));
 }
+
+#[test]
+fn check_writes_nothing_and_lists_what_is_missing() {
+    let out = work_dir("check-only");
+    let check = generate("examples/ecommerce/spec.yaml", &out, &["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stdout).contains("missing: services/order/src/generated/sagas.rs"));
+    assert!(!out.exists());
+}
