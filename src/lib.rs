@@ -5,6 +5,7 @@
 //! [`saga`] check it, and [`report`] renders the result.
 
 pub mod analysis;
+pub mod codegen;
 pub mod derive;
 pub mod diagram;
 pub mod export;

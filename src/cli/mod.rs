@@ -9,6 +9,7 @@ mod completions;
 mod diagram;
 mod explain;
 mod export;
+mod generate;
 mod init;
 mod output;
 mod schema;
@@ -84,6 +85,11 @@ enum Command {
     /// Export the model to other tools' formats (AsyncAPI 3.0, one document per service).
     #[command(after_help = "Example:\n  edasmith export asyncapi spec.yaml --out-dir asyncapi/")]
     Export(export::Args),
+    /// Generate a Cargo workspace: message contracts and one crate per service.
+    #[command(
+        after_help = "Examples:\n  edasmith generate spec.yaml --out workspace\n  edasmith generate spec.yaml --out workspace --check\n\nFiles under `generated/` are rewritten on every run; the others are written once and are yours."
+    )]
+    Generate(generate::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +126,7 @@ pub fn run() -> ExitCode {
         Command::Completions(args) => completions::run(&args),
         Command::Diagram(args) => diagram::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Generate(args) => generate::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
