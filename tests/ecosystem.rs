@@ -166,6 +166,7 @@ fn the_committed_schema_is_the_generated_one() {
 
 /// Fixtures whose defects are the schema's business (shape, keys, enums, ranges).
 const SCHEMA_INVALID: &[&str] = &[
+    "tests/fixtures/rules/all-defects.yaml",
     "tests/fixtures/structure/duplicate-key.yaml",
     "tests/fixtures/structure/invalid-value-kind.yaml",
     "tests/fixtures/structure/invalid-value-numbers.yaml",

@@ -1,14 +1,12 @@
 //! From raw spec files to one [`Model`]: merge, check ids, resolve references.
 
-use serde_saphyr::Spanned;
-
 use super::types::*;
 use crate::names::{did_you_mean, invalid_id_reason};
 use crate::report::{Finding, Severity};
 use crate::rules::{self, structure};
 use crate::source::{FileId, Span};
 use crate::spec::LoadedSpec;
-use crate::spec::raw::{OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec};
+use crate::spec::raw::{Located, OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec};
 
 /// The format versions this build reads.
 const SUPPORTED_VERSIONS: &[u32] = &[1];
@@ -37,26 +35,24 @@ struct Builder {
     findings: Vec<Finding>,
 }
 
-fn name(file: FileId, spanned: Spanned<String>) -> Name {
+fn name(file: FileId, spanned: Located<String>) -> Name {
     Name {
-        span: Span::from_location(file, spanned.referenced),
+        span: spanned.span(file),
         value: spanned.value,
     }
 }
 
-fn number(file: FileId, spanned: Spanned<f64>) -> Number {
+fn number(file: FileId, spanned: Located<f64>) -> Number {
     Number {
-        span: Span::from_location(file, spanned.referenced),
+        span: spanned.span(file),
         value: spanned.value,
     }
 }
 
-fn names(file: FileId, spanned: Spanned<OneOrMany>) -> Vec<Name> {
+fn names(file: FileId, spanned: Located<OneOrMany>) -> Vec<Name> {
+    let span = spanned.span(file);
     match spanned.value {
-        OneOrMany::One(value) => vec![Name {
-            value,
-            span: Span::from_location(file, spanned.referenced),
-        }],
+        OneOrMany::One(value) => vec![Name { value, span }],
         OneOrMany::Many(list) => list.into_iter().map(|item| name(file, item)).collect(),
     }
 }
@@ -66,7 +62,7 @@ impl Builder {
         if let Some(version) = spec.edasmith
             && !SUPPORTED_VERSIONS.contains(&version.value)
         {
-            let span = Span::from_location(file, version.referenced);
+            let span = version.span(file);
             self.findings.push(
                 structure::UNKNOWN_VERSION
                     .finding(
@@ -193,7 +189,7 @@ impl Builder {
         }
     }
 
-    fn add_service(&mut self, file: FileId, id: Spanned<String>, raw: RawService) {
+    fn add_service(&mut self, file: FileId, id: Located<String>, raw: Box<RawService>) {
         let id = name(file, id);
         if !self.register_id("service", &id, IdSpace::Service) {
             return;
@@ -214,7 +210,7 @@ impl Builder {
             name: raw.name.map(|n| name(file, n)),
             code: raw.code.map(|c| name(file, c)),
             kind: raw.kind.as_ref().map(|k| k.value).unwrap_or_default(),
-            kind_span: raw.kind.map(|k| Span::from_location(file, k.referenced)),
+            kind_span: raw.kind.map(|k| k.span(file)),
             database: raw.database.map(|d| name(file, d)),
             availability,
             peak,
@@ -223,7 +219,7 @@ impl Builder {
         });
     }
 
-    fn add_data(&mut self, file: FileId, id: Spanned<String>, raw: RawData) {
+    fn add_data(&mut self, file: FileId, id: Located<String>, raw: Box<RawData>) {
         let id = name(file, id);
         if !self.register_id("data", &id, IdSpace::Data) {
             return;
@@ -234,7 +230,7 @@ impl Builder {
             .into_iter()
             .map(|(field, ty)| Field {
                 name: name(file, field),
-                ty_span: Span::from_location(file, ty.referenced),
+                ty_span: ty.span(file),
                 ty: ty.value,
             })
             .collect();
@@ -242,7 +238,7 @@ impl Builder {
             .transitions
             .into_iter()
             .map(|transition| {
-                let span = Span::from_location(file, transition.referenced);
+                let span = transition.span(file);
                 let raw = transition.value;
                 Transition {
                     event: name(file, raw.event),
@@ -264,24 +260,21 @@ impl Builder {
         });
     }
 
-    fn add_relation(&mut self, file: FileId, raw: Spanned<RawRelation>) {
-        let span = Span::from_location(file, raw.referenced);
-        let raw = raw.value;
+    fn add_relation(&mut self, file: FileId, raw: Located<Box<RawRelation>>) {
+        let span = raw.span(file);
+        let raw = *raw.value;
         let rate = raw.rate.map(|r| number(file, r));
         if let Some(rate) = rate {
             self.check_non_negative(rate, "rate");
         }
-        let reply_span = raw
-            .reply
-            .as_ref()
-            .map(|r| Span::from_location(file, r.referenced));
+        let reply_span = raw.reply.as_ref().map(|r| r.span(file));
         self.model.relations.push(Relation {
             index: self.model.relations.len(),
             span,
             from: name(file, raw.from),
             to: names(file, raw.to),
             kind: raw.kind.value,
-            kind_span: Span::from_location(file, raw.kind.referenced),
+            kind_span: raw.kind.span(file),
             message: raw.message.map(|m| name(file, m)),
             data: raw.data.map(|d| name(file, d)),
             payload: raw
@@ -306,7 +299,7 @@ impl Builder {
         });
     }
 
-    fn add_saga(&mut self, file: FileId, id: Spanned<String>, raw: RawSaga) {
+    fn add_saga(&mut self, file: FileId, id: Located<String>, raw: Box<RawSaga>) {
         let id = name(file, id);
         if !self.register_id("saga", &id, IdSpace::Saga) {
             return;
@@ -316,7 +309,7 @@ impl Builder {
             .into_iter()
             .enumerate()
             .map(|(index, step)| {
-                let span = Span::from_location(file, step.referenced);
+                let span = step.span(file);
                 let raw = step.value;
                 Step {
                     number: index + 1,
@@ -325,11 +318,9 @@ impl Builder {
                     action: name(file, raw.action),
                     compensation: raw.compensation.map(|c| name(file, c)),
                     pivot: raw.pivot.as_ref().is_some_and(|p| p.value),
-                    pivot_span: raw.pivot.map(|p| Span::from_location(file, p.referenced)),
+                    pivot_span: raw.pivot.map(|p| p.span(file)),
                     on_failure: raw.on_failure.as_ref().map(|o| o.value).unwrap_or_default(),
-                    on_failure_span: raw
-                        .on_failure
-                        .map(|o| Span::from_location(file, o.referenced)),
+                    on_failure_span: raw.on_failure.map(|o| o.span(file)),
                     emits: raw.emits.map(|e| name(file, e)),
                     read_only: raw.read_only.is_some_and(|r| r.value),
                 }
@@ -340,7 +331,7 @@ impl Builder {
             name: raw.name.map(|n| name(file, n)),
             code: raw.code.map(|c| name(file, c)),
             style: raw.style.value,
-            style_span: Span::from_location(file, raw.style.referenced),
+            style_span: raw.style.span(file),
             orchestrator: raw.orchestrator.map(|o| name(file, o)),
             steps,
             description: raw.description,

@@ -1,6 +1,6 @@
 //! The spec file as written: serde types that mirror the YAML one to one.
 //!
-//! Every value a later finding may point at is wrapped in [`Spanned`], so the model
+//! Every value a later finding may point at is wrapped in [`Located`], so the model
 //! keeps the exact line and column of each node. Unknown keys are rejected
 //! (`deny_unknown_fields`) so that a typo such as `relatons` is an error, not silence.
 
@@ -12,6 +12,53 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
+use crate::source::{FileId, Span};
+
+/// A value and where it was written. serde-saphyr's `Spanned` keeps two full locations
+/// (with offsets and a source id) per value; a large spec has a million values, so only
+/// what findings need is kept: 12 bytes instead of about 80.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub position: Position,
+}
+
+/// Line and column (1-based, in characters) and length of a YAML node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    pub len: u32,
+}
+
+impl<T> Located<T> {
+    /// Where the value is, in `file`.
+    pub fn span(&self, file: FileId) -> Span {
+        Span::new(
+            file,
+            self.position.line,
+            self.position.column,
+            self.position.len,
+        )
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<T>::deserialize(deserializer)?;
+        let location = Span::from_location(0, spanned.referenced);
+        let position = Position {
+            line: location.line,
+            column: location.column,
+            len: location.len,
+        };
+        Ok(Located {
+            value: spanned.value,
+            position,
+        })
+    }
+}
+
 /// An edasmith spec: a service relation diagram (SRD) of an event-driven system.
 #[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -19,31 +66,33 @@ use serde_saphyr::Spanned;
 pub struct RawSpec {
     /// The spec format version (default 1). An unknown version is an error.
     #[schemars(with = "Option<u32>")]
-    pub edasmith: Option<Spanned<u32>>,
+    pub edasmith: Option<Located<u32>>,
     /// The name of the system being modeled.
     #[schemars(with = "Option<String>")]
-    pub system: Option<Spanned<String>>,
+    pub system: Option<Located<String>>,
     /// System-wide goals the analysis checks against.
     pub targets: Option<RawTargets>,
+    // Boxed: the model builder consumes them one by one, and each freed box returns its
+    // memory at once instead of the whole list's at the end (peak memory on large specs).
     /// The services: service id -> service. Ids may be written in any language.
     #[serde(default)]
-    pub services: Entries<RawService>,
+    pub services: Entries<Box<RawService>>,
     /// The core data services exchange: data id -> data. The data of every asynchronous
     /// relation is an aggregate candidate.
     #[serde(default)]
-    pub data: Entries<RawData>,
+    pub data: Entries<Box<RawData>>,
     /// The SRD's edges: who calls or messages whom.
     #[serde(default)]
     #[schemars(with = "Vec<RawRelation>")]
-    pub relations: Vec<Spanned<RawRelation>>,
+    pub relations: Vec<Located<Box<RawRelation>>>,
     /// Distributed transactions: saga id -> saga.
     #[serde(default)]
-    pub sagas: Entries<RawSaga>,
+    pub sagas: Entries<Box<RawSaga>>,
     /// Rule severities: rule name -> `error`, `warning`, `info` or `off`
     /// (`edasmith explain --list` lists the rules).
     #[serde(default)]
     #[schemars(with = "Entries<RuleLevelName>")]
-    pub rules: Entries<Spanned<String>>,
+    pub rules: Entries<Located<String>>,
 }
 
 /// A rule's level in the `rules:` map.
@@ -63,7 +112,7 @@ pub struct RawTargets {
     /// Target availability in percent (e.g. 99.9): synchronous call chains whose composite
     /// availability is lower are reported.
     #[schemars(with = "Option<f64>", range(min = 0, max = 100))]
-    pub availability: Option<Spanned<f64>>,
+    pub availability: Option<Located<f64>>,
 }
 
 #[derive(Debug, Deserialize, Default, JsonSchema)]
@@ -71,27 +120,27 @@ pub struct RawTargets {
 pub struct RawService {
     /// Display label in any language (default: the id).
     #[schemars(with = "Option<String>")]
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Located<String>>,
     /// ASCII identifier used where an output needs one (crate, file and AsyncAPI names);
     /// default: the id, romanized.
     #[schemars(with = "Option<String>")]
-    pub code: Option<Spanned<String>>,
+    pub code: Option<Located<String>>,
     /// What the service is (default `service`).
     #[schemars(with = "Option<ServiceKind>")]
-    pub kind: Option<Spanned<ServiceKind>>,
+    pub kind: Option<Located<ServiceKind>>,
     /// The database the service owns. Two services on one database break database per
     /// service.
     #[schemars(with = "Option<String>")]
-    pub database: Option<Spanned<String>>,
+    pub database: Option<Located<String>>,
     /// Availability in percent (e.g. 99.95), for synchronous chain analysis.
     #[schemars(with = "Option<f64>", range(min = 0, max = 100))]
-    pub availability: Option<Spanned<f64>>,
+    pub availability: Option<Located<f64>>,
     /// Requests per second arriving from outside at a spike (load analysis).
     #[schemars(with = "Option<f64>", range(min = 0))]
-    pub peak: Option<Spanned<f64>>,
+    pub peak: Option<Located<f64>>,
     /// Requests per second the service can hold (load analysis).
     #[schemars(with = "Option<f64>", range(min = 0))]
-    pub capacity: Option<Spanned<f64>>,
+    pub capacity: Option<Located<f64>>,
     /// Free text.
     pub description: Option<String>,
 }
@@ -114,27 +163,27 @@ pub enum ServiceKind {
 pub struct RawData {
     /// Display label in any language (default: the id).
     #[schemars(with = "Option<String>")]
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Located<String>>,
     /// ASCII identifier used where an output needs one; default: the id, romanized.
     #[schemars(with = "Option<String>")]
-    pub code: Option<Spanned<String>>,
+    pub code: Option<Located<String>>,
     /// The service whose database holds the data (default: the service that publishes
     /// its events).
     #[schemars(with = "Option<String>")]
-    pub owner: Option<Spanned<String>>,
+    pub owner: Option<Located<String>>,
     /// Fields: name -> type (`string`, `int`, `decimal`, `bool`, `date`, `datetime`,
     /// `uuid`, another data id, or `[T]` for a list).
     #[serde(default)]
     #[schemars(with = "Entries<FieldType>")]
-    pub fields: Entries<Spanned<FieldType>>,
+    pub fields: Entries<Located<FieldType>>,
     /// The aggregate's states.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
-    pub states: Vec<Spanned<String>>,
+    pub states: Vec<Located<String>>,
     /// The lifecycle: each transition is a domain event.
     #[serde(default)]
     #[schemars(with = "Vec<RawTransition>")]
-    pub transitions: Vec<Spanned<RawTransition>>,
+    pub transitions: Vec<Located<RawTransition>>,
     /// Free text.
     pub description: Option<String>,
 }
@@ -190,13 +239,13 @@ impl<'de> Deserialize<'de> for FieldType {
 pub struct RawTransition {
     /// The domain event, named as a fact (`ContractTerminated`, `계약해지됨`).
     #[schemars(with = "String")]
-    pub event: Spanned<String>,
+    pub event: Located<String>,
     /// The state or states it leaves; none for the transition that creates the aggregate.
     #[schemars(with = "Option<OneOrMany>")]
-    pub from: Option<Spanned<OneOrMany>>,
+    pub from: Option<Located<OneOrMany>>,
     /// The state it enters.
     #[schemars(with = "String")]
-    pub to: Spanned<String>,
+    pub to: Located<String>,
 }
 
 /// An edge of the SRD: a synchronous call or an asynchronous message.
@@ -205,37 +254,37 @@ pub struct RawTransition {
 pub struct RawRelation {
     /// The calling or sending service.
     #[schemars(with = "String")]
-    pub from: Spanned<String>,
+    pub from: Located<String>,
     /// The service called, or the receiving services (one or a list).
     #[schemars(with = "OneOrMany")]
-    pub to: Spanned<OneOrMany>,
+    pub to: Located<OneOrMany>,
     /// `sync` (REST, gRPC), `event` (1:N pub/sub), `command` (1:1 with a reply) or
     /// `message` (one-way, no reply).
     #[serde(rename = "type")]
     #[schemars(with = "RelationKind")]
-    pub kind: Spanned<RelationKind>,
+    pub kind: Located<RelationKind>,
     /// The event, command or message name (required for asynchronous relations).
     #[schemars(with = "Option<String>")]
-    pub message: Option<Spanned<String>>,
+    pub message: Option<Located<String>>,
     /// The data the relation concerns: for asynchronous relations, an aggregate candidate.
     #[schemars(with = "Option<String>")]
-    pub data: Option<Spanned<String>>,
+    pub data: Option<Located<String>>,
     /// The fields of `data` the message carries (default: all of them).
     #[schemars(with = "Option<Vec<String>>")]
-    pub payload: Option<Vec<Spanned<String>>>,
+    pub payload: Option<Vec<Located<String>>>,
     /// Per consumer, the fields it needs to act without calling back.
     #[serde(default)]
     #[schemars(with = "Entries<Vec<String>>")]
-    pub needs: Entries<Vec<Spanned<String>>>,
+    pub needs: Entries<Vec<Located<String>>>,
     /// A command's reply or replies (success and failure).
     #[schemars(with = "Option<OneOrMany>")]
-    pub reply: Option<Spanned<OneOrMany>>,
+    pub reply: Option<Located<OneOrMany>>,
     /// A synchronous call's operation, e.g. `GET /contracts/{id}`.
     #[schemars(with = "Option<String>")]
-    pub operation: Option<Spanned<String>>,
+    pub operation: Option<Located<String>>,
     /// Calls per request passed on (load analysis; default 1).
     #[schemars(with = "Option<f64>", range(min = 0))]
-    pub rate: Option<Spanned<f64>>,
+    pub rate: Option<Located<f64>>,
     /// Free text.
     pub description: Option<String>,
 }
@@ -287,20 +336,20 @@ impl RelationKind {
 pub struct RawSaga {
     /// Display label in any language (default: the id).
     #[schemars(with = "Option<String>")]
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Located<String>>,
     /// ASCII identifier used where an output needs one; default: the id, romanized.
     #[schemars(with = "Option<String>")]
-    pub code: Option<Spanned<String>>,
+    pub code: Option<Located<String>>,
     /// `orchestration` (commands from the orchestrator) or `choreography` (events).
     #[schemars(with = "SagaStyle")]
-    pub style: Spanned<SagaStyle>,
+    pub style: Located<SagaStyle>,
     /// The service that drives an orchestration saga.
     #[schemars(with = "Option<String>")]
-    pub orchestrator: Option<Spanned<String>>,
+    pub orchestrator: Option<Located<String>>,
     /// The steps in order: compensatable steps, then the pivot, then retriable steps.
     #[serde(default)]
     #[schemars(with = "Vec<RawStep>")]
-    pub steps: Vec<Spanned<RawStep>>,
+    pub steps: Vec<Located<RawStep>>,
     /// Free text.
     pub description: Option<String>,
 }
@@ -321,25 +370,25 @@ pub enum SagaStyle {
 pub struct RawStep {
     /// The service that performs the step.
     #[schemars(with = "String")]
-    pub service: Spanned<String>,
+    pub service: Located<String>,
     /// What it does: in an orchestration, the command the orchestrator sends.
     #[schemars(with = "String")]
-    pub action: Spanned<String>,
+    pub action: Located<String>,
     /// The action that undoes the step (required before the pivot).
     #[schemars(with = "Option<String>")]
-    pub compensation: Option<Spanned<String>>,
+    pub compensation: Option<Located<String>>,
     /// The go/no-go step: after it, steps are retried until they succeed.
     #[schemars(with = "Option<bool>")]
-    pub pivot: Option<Spanned<bool>>,
+    pub pivot: Option<Located<bool>>,
     /// What happens when the step fails (default `compensate`).
     #[schemars(with = "Option<OnFailure>")]
-    pub on_failure: Option<Spanned<OnFailure>>,
+    pub on_failure: Option<Located<OnFailure>>,
     /// In a choreography, the event that triggers the next step.
     #[schemars(with = "Option<String>")]
-    pub emits: Option<Spanned<String>>,
+    pub emits: Option<Located<String>>,
     /// The step changes nothing (a check, a look-up): it needs no compensation.
     #[schemars(with = "Option<bool>")]
-    pub read_only: Option<Spanned<bool>>,
+    pub read_only: Option<Located<bool>>,
 }
 
 /// What happens when a saga step fails.
@@ -369,7 +418,7 @@ impl OnFailure {
 #[derive(Debug)]
 pub enum OneOrMany {
     One(String),
-    Many(Vec<Spanned<String>>),
+    Many(Vec<Located<String>>),
 }
 
 impl<'de> Deserialize<'de> for OneOrMany {
@@ -400,7 +449,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
 /// A `BTreeMap` would lose the key's location (and `Spanned` is not `Ord`); the order of
 /// the document is also the order users expect in reports.
 #[derive(Debug)]
-pub struct Entries<V>(pub Vec<(Spanned<String>, V)>);
+pub struct Entries<V>(pub Vec<(Located<String>, V)>);
 
 impl<V> Default for Entries<V> {
     fn default() -> Self {

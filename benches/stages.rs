@@ -1,0 +1,77 @@
+//! Where analyze spends time and memory, stage by stage, on a generated spec:
+//! `cargo bench --bench stages -- 5000`. For profiling, not for the README table.
+
+mod spec_gen;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use edasmith::rules::{self, Context};
+use edasmith::spec::{self, Limits};
+use edasmith::{derive, model};
+
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let pointer = unsafe { System.alloc(layout) };
+        if !pointer.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        pointer
+    }
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(pointer, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn stage<T>(name: &str, spec_bytes: usize, work: impl FnOnce() -> T) -> T {
+    PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
+    let before = LIVE.load(Ordering::Relaxed);
+    let started = Instant::now();
+    let result = work();
+    let peak = PEAK.load(Ordering::Relaxed);
+    let after = LIVE.load(Ordering::Relaxed);
+    eprintln!(
+        "{name:>8}: {:>8.1} ms  peak {:>6.1} MB ({:.1}x spec)  kept {:>6.1} MB",
+        started.elapsed().as_secs_f64() * 1e3,
+        peak as f64 / 1e6,
+        peak as f64 / spec_bytes as f64,
+        (after as f64 - before as f64) / 1e6
+    );
+    result
+}
+
+fn main() {
+    let size = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(5000);
+    let text = spec_gen::generate(size);
+    let bytes = text.len();
+    eprintln!("{size} services, {:.1} MB", bytes as f64 / 1e6);
+    let loaded = stage("load", bytes, || {
+        spec::load_str("generated.yaml", &text, &Limits::default())
+    });
+    let (model, findings) = stage("model", bytes, || model::build(loaded));
+    let derived = stage("derive", bytes, || derive::derive(&model));
+    let context = Context {
+        model: &model,
+        derived: &derived,
+    };
+    for rule in rules::all() {
+        if let Some(check) = rule.check {
+            let mut out = Vec::new();
+            stage(rule.meta.name, bytes, || check(&context, &mut out));
+        }
+    }
+    drop(findings);
+}
