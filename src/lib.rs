@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod derive;
+pub mod load;
 pub mod model;
 pub mod names;
 pub mod report;
