@@ -7,6 +7,7 @@
 //! so they have metadata and no check.
 
 pub mod config;
+pub mod load;
 pub mod structure;
 
 use crate::derive::Derived;
@@ -88,10 +89,20 @@ pub fn all() -> Vec<Rule> {
 
 /// The rules that check a built model (everything but the structural ones).
 fn checks() -> Vec<Rule> {
-    vec![Rule {
-        meta: &structure::NAME_NOT_ASCII,
-        check: Some(structure::name_not_ascii),
-    }]
+    vec![
+        Rule {
+            meta: &structure::NAME_NOT_ASCII,
+            check: Some(structure::name_not_ascii),
+        },
+        Rule {
+            meta: &load::capacity_exceeded::META,
+            check: Some(load::capacity_exceeded::check),
+        },
+        Rule {
+            meta: &load::spike_not_isolated::META,
+            check: Some(load::spike_not_isolated::check),
+        },
+    ]
 }
 
 /// Looks a rule up by name.

@@ -1,0 +1,4 @@
+//! Load at a spike (the source document's failure case): rules over [`crate::load`].
+
+pub mod capacity_exceeded;
+pub mod spike_not_isolated;
