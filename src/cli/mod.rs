@@ -6,6 +6,7 @@
 
 mod analyze;
 mod explain;
+mod load;
 mod output;
 
 use std::process::ExitCode;
@@ -52,6 +53,11 @@ enum Command {
         after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply"
     )]
     Explain(explain::Args),
+    /// Show the load at a spike per service (peak, capacity, rate), and try other peaks.
+    #[command(
+        after_help = "Examples:\n  edasmith load examples/promotion/before.yaml\n  edasmith load spec.yaml --peak web=5000 --peak app=1_000\n  edasmith load spec.yaml --format json\n\nload = peak + sum over sync calls of rate x caller's load; async messages queue.\nExit 1 when the spec has other errors (printed instead) or a service is over its capacity."
+    )]
+    Load(load::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +82,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Load(args) => load::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -32,6 +32,8 @@ use serde::Serialize;
 
 use crate::model::{Model, RelationKind};
 
+pub mod render;
+
 /// Per-service figures and per-edge flows for one scenario (the spec's peaks, possibly
 /// with overrides). Rows follow `model.services` (spec order).
 #[derive(Debug, Default)]
