@@ -66,6 +66,9 @@ pub struct ServiceLoad {
     pub heaviest: Option<usize>,
     /// Incoming sync edges (indices into `LoadTable::edges`), in relation order.
     pub incoming: Vec<usize>,
+    /// The entry point the heaviest path starts at, and its number of edges.
+    pub root: usize,
+    pub depth: usize,
 }
 
 impl ServiceLoad {
@@ -112,8 +115,10 @@ pub struct EdgeLoad {
 pub struct LoadPath {
     /// The entry point: the service whose own peak starts the path.
     pub start: usize,
-    /// The sync edges walked, from the entry point on.
+    /// The sync edges walked, from the entry point on; the first `skipped` ones are left
+    /// out on a long path (the last [`MAX_PATH_EDGES`] are kept).
     pub edges: Vec<usize>,
+    pub skipped: usize,
     /// Requests/s the path's last edge (or the entry's own peak) brings to the service.
     pub load: Option<f64>,
 }
@@ -130,14 +135,20 @@ impl LoadTable {
     }
 
     /// The path that brings the most load to `service`: follow each service's heaviest
-    /// contributor back to an entry point. Linear in the path's length.
+    /// contributor back to an entry point. At most [`MAX_PATH_EDGES`] edges are walked.
     pub fn heaviest_path(&self, service: usize) -> LoadPath {
+        let Some(row) = self.services.get(service) else {
+            return LoadPath {
+                start: service,
+                edges: Vec::new(),
+                skipped: 0,
+                load: None,
+            };
+        };
         let mut edges = Vec::new();
         let mut current = service;
-        // Back-pointers only point to earlier services in topological order, so the walk
-        // ends; the bound is a second guard.
-        while let Some(edge) = self.services.get(current).and_then(|row| row.heaviest) {
-            if edges.len() > self.services.len() {
+        while let Some(edge) = self.services[current].heaviest {
+            if edges.len() == MAX_PATH_EDGES {
                 break;
             }
             edges.push(edge);
@@ -146,10 +157,11 @@ impl LoadTable {
         edges.reverse();
         let load = match edges.last() {
             Some(&edge) => self.edges[edge].flow,
-            None => self.services.get(service).and_then(|row| row.load),
+            None => row.load,
         };
         LoadPath {
-            start: current,
+            start: row.root,
+            skipped: row.depth.saturating_sub(edges.len()),
             edges,
             load,
         }
@@ -167,6 +179,7 @@ impl LoadTable {
             paths.push(LoadPath {
                 start: service,
                 edges: Vec::new(),
+                skipped: 0,
                 load: Some(row.peak),
             });
         }
@@ -177,6 +190,10 @@ impl LoadTable {
             }
             let mut path = self.heaviest_path(self.edges[edge].from);
             path.edges.push(edge);
+            if path.edges.len() > MAX_PATH_EDGES {
+                path.edges.remove(0);
+                path.skipped += 1;
+            }
             path.load = flow;
             paths.push(path);
         }
@@ -193,6 +210,16 @@ impl LoadTable {
     /// when it is not 1.
     pub fn path_text(&self, model: &Model, path: &LoadPath) -> String {
         let mut text = service_id(model, path.start).to_owned();
+        if path.skipped > 0
+            && let Some(&first) = path.edges.first()
+        {
+            let from = self.edges[first].from;
+            text.push_str(&format!(
+                " -> … ({} services) -> {}",
+                format_number(path.skipped.saturating_sub(1) as f64),
+                service_id(model, from)
+            ));
+        }
         for &edge in &path.edges {
             let edge = &self.edges[edge];
             text.push_str(" -> ");
@@ -202,10 +229,13 @@ impl LoadTable {
                 .get(edge.relation)
                 .and_then(|relation| relation.operation.as_ref())
             {
-                text.push_str(&format!(" ({})", operation.value));
+                text.push_str(" (");
+                text.push_str(&operation.value);
+                text.push(')');
             }
             if edge.rate != 1.0 {
-                text.push_str(&format!(" x{}", format_number(edge.rate)));
+                text.push_str(" x");
+                text.push_str(&format_number(edge.rate));
             }
         }
         text
@@ -256,6 +286,8 @@ pub fn analyze_with(model: &Model, peaks: &[(usize, f64)]) -> LoadTable {
                 reads: None,
                 heaviest: None,
                 incoming: Vec::new(),
+                root: position,
+                depth: 0,
             }
         })
         .collect();
@@ -418,6 +450,7 @@ pub fn analyze_with(model: &Model, peaks: &[(usize, f64)]) -> LoadTable {
         row.reads = read_share(&row.incoming, &edges);
     }
     break_back_pointer_cycles(&mut services, &edges);
+    set_roots(&mut services, &edges);
     LoadTable {
         services,
         edges,
@@ -451,6 +484,35 @@ fn break_back_pointer_cycles(services: &mut [ServiceLoad], edges: &[EdgeLoad]) {
     }
 }
 
+/// Each service's heaviest-path entry point and length, memoized: linear overall.
+fn set_roots(services: &mut [ServiceLoad], edges: &[EdgeLoad]) {
+    let mut known = vec![false; services.len()];
+    for start in 0..services.len() {
+        let mut walk = Vec::new();
+        let mut current = start;
+        while !known[current] {
+            match services[current].heaviest {
+                Some(edge) => {
+                    walk.push(current);
+                    current = edges[edge].from;
+                }
+                None => {
+                    services[current].root = current;
+                    services[current].depth = 0;
+                    known[current] = true;
+                }
+            }
+        }
+        // Back-pointer loops were cut, so the walk ended at a known service.
+        while let Some(service) = walk.pop() {
+            services[service].root = services[current].root;
+            services[service].depth = services[current].depth + 1;
+            known[service] = true;
+            current = service;
+        }
+    }
+}
+
 /// Volume-weighted share of reads among the incoming sync calls. Unbounded callers
 /// dominate any finite volume: then the share is counted over the unbounded relations.
 fn read_share(incoming: &[usize], edges: &[EdgeLoad]) -> Option<f64> {
@@ -479,6 +541,10 @@ pub fn format_number(value: f64) -> String {
     if !value.is_finite() {
         return if value.is_nan() { "?" } else { "∞" }.to_owned();
     }
+    if value.abs() >= 1e15 {
+        // Exact decimal formatting of huge floats is slow and unreadable.
+        return format!("{value:.3e}");
+    }
     let rounded = (value * 100.0).round() / 100.0;
     let text = if rounded.fract() == 0.0 {
         format!("{rounded:.0}")
@@ -494,9 +560,6 @@ pub fn format_number(value: f64) -> String {
         Some((whole, fraction)) => (whole, Some(fraction)),
         None => (text, None),
     };
-    if whole.len() > 40 || whole.contains(['e', 'E']) {
-        return format!("{value:e}");
-    }
     let mut grouped = String::new();
     for (position, digit) in whole.chars().enumerate() {
         if position > 0 && (whole.len() - position) % 3 == 0 {
@@ -542,7 +605,11 @@ pub struct LoadRow {
 #[derive(Debug, Serialize)]
 pub struct PathRow {
     pub path: String,
+    /// The entry point, then the services of the calls shown.
     pub services: Vec<String>,
+    /// Calls left out after the entry point on a long path.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
     pub load: Option<JsonNumber>,
 }
 
@@ -569,8 +636,15 @@ impl Serialize for JsonNumber {
     }
 }
 
+/// The longest path shown: the calls nearest the service are kept.
+pub const MAX_PATH_EDGES: usize = 12;
+
 /// How many paths the JSON report gives per overloaded service.
 pub const PATHS_PER_SERVICE: usize = 3;
+
+fn is_zero(value: &usize) -> bool {
+    *value == 0
+}
 
 /// The JSON rows: every service, in spec order (the order of `model.services`).
 pub fn json_rows(model: &Model, table: &LoadTable) -> Vec<LoadRow> {
@@ -597,6 +671,7 @@ pub fn json_rows(model: &Model, table: &LoadTable) -> Vec<LoadRow> {
                             .map(|service| service_id(model, service).to_owned())
                             .collect(),
                         load: path.load.map(JsonNumber),
+                        skipped: path.skipped,
                     })
                     .collect()
             } else {

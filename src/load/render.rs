@@ -12,6 +12,7 @@ use crate::model::Model;
 /// Bar cells for 100 %: a full bar of [`BAR_CELLS`] is 200 %.
 const CELLS_PER_100: f64 = 10.0;
 const BAR_CELLS: usize = 20;
+const MAX_PEAKS_LISTED: usize = 8;
 const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 
 /// Levels, as the load diagram's legend: under 70 %, 70-100 %, over 100 %.
@@ -96,11 +97,15 @@ pub fn render_human(model: &Model, table: &LoadTable, color: bool) -> String {
         );
         return out;
     }
+    let more = peaks.len().saturating_sub(MAX_PEAKS_LISTED);
+    let mut listed = peaks[..peaks.len().min(MAX_PEAKS_LISTED)].join(", ");
+    if more > 0 {
+        let _ = write!(listed, ", … ({more} more)");
+    }
     let _ = writeln!(
         out,
-        "{emphasis}{}{emphasis:#}: load at the spike (peak req/s: {})\n",
+        "{emphasis}{}{emphasis:#}: load at the spike (peak req/s: {listed})\n",
         model.system_name(),
-        peaks.join(", ")
     );
     let mut rows: Vec<&ServiceLoad> = table.services.iter().filter(|row| shown(row)).collect();
     order(&mut rows);

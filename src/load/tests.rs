@@ -210,7 +210,15 @@ fn components_are_visited_callers_first_on_a_long_chain() {
     let again = analyze(&model);
     let elapsed = started.elapsed();
     assert_eq!(load(&table, "s4999"), Some(1.0));
-    assert_eq!(again.heaviest_path(0).edges.len(), count - 1);
+    let path = again.heaviest_path(0);
+    assert_eq!(path.edges.len(), MAX_PATH_EDGES);
+    assert_eq!(path.skipped + path.edges.len(), count - 1);
+    let text = again.path_text(&model, &path);
+    assert!(
+        text.starts_with("s0 -> … (4,986 services) -> s4987 -> s4988 ->"),
+        "{text}"
+    );
+    assert!(text.ends_with("-> s4999"), "{text}");
     assert!(elapsed.as_millis() < 500, "took {elapsed:?}");
 }
 

@@ -246,6 +246,7 @@ fn walk_text(model: &Model, table: &LoadTable, start: usize, walk: &[usize]) -> 
         &load::LoadPath {
             start,
             edges: walk.to_vec(),
+            skipped: 0,
             load: None,
         },
     )
