@@ -186,3 +186,15 @@ fn explain_documents_the_load_rules() {
         }
     }
 }
+
+#[test]
+fn the_example_readme_shows_the_current_output() {
+    let readme = std::fs::read_to_string(root().join("examples/promotion/README.md")).unwrap();
+    for spec in [BEFORE, AFTER] {
+        let stdout = text(&edasmith(&["load", spec]).stdout);
+        assert!(
+            readme.contains(stdout.trim_end()),
+            "examples/promotion/README.md is stale for {spec}:\n{stdout}"
+        );
+    }
+}

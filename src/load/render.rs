@@ -115,7 +115,7 @@ pub fn render_human(model: &Model, table: &LoadTable, color: bool) -> String {
             [
                 row.id.clone(),
                 row.load.map_or("unbounded".to_owned(), format_number),
-                row.capacity.map_or("-".to_owned(), format_number),
+                row.capacity.map_or(String::new(), format_number),
             ]
         })
         .collect();
@@ -144,11 +144,12 @@ pub fn render_human(model: &Model, table: &LoadTable, color: bool) -> String {
         let pad = |text: &str, width: usize| " ".repeat(width.saturating_sub(text.width()));
         let _ = writeln!(
             out,
-            "{}{}  {}{} / {}{} req/s  {style}{bar_text}{}{style:#}  {style}{}{percent}{style:#}  {:>9}  {:>5}",
+            "{}{}  {}{} {} {}{} req/s  {style}{bar_text}{}{style:#}  {style}{}{percent}{style:#}  {:>9}  {:>5}",
             cell[0],
             pad(&cell[0], id_width),
             pad(&cell[1], load_width),
             cell[1],
+            if row.capacity.is_some() { "/" } else { " " },
             pad(&cell[2], capacity_width),
             cell[2],
             pad(&bar_text, BAR_CELLS),
@@ -160,7 +161,10 @@ pub fn render_human(model: &Model, table: &LoadTable, color: bool) -> String {
     let over: Vec<&&ServiceLoad> = rows.iter().filter(|row| row.overloaded()).collect();
     if !over.is_empty() {
         let style = level_style(2.0, color);
-        let _ = writeln!(out, "\n{style}over capacity{style:#}, heaviest path first:");
+        let _ = writeln!(
+            out,
+            "\n{style}over capacity{style:#} (the heaviest path to each):"
+        );
         for row in over {
             let path = table.heaviest_path(row.service);
             let text = if path.edges.is_empty() {
