@@ -60,9 +60,10 @@ fn parse_peak(text: &str) -> Result<(String, f64), String> {
 }
 
 /// The rules about load: their findings do not stop the table, they are its subject.
-const LOAD_RULES: [&str; 2] = [
+const LOAD_RULES: [&str; 3] = [
     rules::load::capacity_exceeded::META.name,
     rules::load::spike_not_isolated::META.name,
+    rules::load::capacity_undeclared::META.name,
 ];
 
 /// Prints the load table; exit 1 when the spec has other errors (printed instead) or a

@@ -102,6 +102,10 @@ fn checks() -> Vec<Rule> {
             meta: &load::spike_not_isolated::META,
             check: Some(load::spike_not_isolated::check),
         },
+        Rule {
+            meta: &load::capacity_undeclared::META,
+            check: Some(load::capacity_undeclared::check),
+        },
     ]
 }
 
