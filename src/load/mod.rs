@@ -19,6 +19,17 @@
 //! load reaches has no finite load: its services, and every service downstream of them,
 //! are *unbounded* (`load: None`). Nothing is ever looped on.
 //!
+//! The JSON `load` array ([`json_rows`], used by `analyze --format json` when a `peak` is
+//! declared and by `edasmith load --format json`) has one row per service **in spec order**
+//! (the order of `model.services`, files in the order given): `service`, `peak`, `load`
+//! (null when unbounded), `capacity`, `utilization` (null without a capacity or when
+//! unbounded), `queued`, `reads` (0..1), `unbounded`, and for a service over its capacity
+//! `paths`: up to three paths from entry points that bring most of its load, heaviest
+//! first. Whole numbers are JSON integers; others are rounded to 6 decimals.
+//!
+//! For a diagram: [`LoadTable::services`] has the figures per service (index = position in
+//! `model.services`), [`LoadTable::edges`] the flow per relation and target.
+//!
 //! Values the model builder already rejected (`invalid-value`: negative, NaN, infinite)
 //! are read as absent: no peak, no capacity, the default rate 1. A load that overflows
 //! `f64` is reported as unbounded.

@@ -93,8 +93,9 @@ pub fn findings(model: &Model, table: &LoadTable) -> Vec<Finding> {
                 )
             }
             _ => format!(
-                "`{}` has no finite load at the spike (a synchronous cycle passes it round), \
-                 over any capacity ({capacity_text} req/s); heaviest path: {path_text}",
+                "`{}` has no finite load at the spike (it is on or behind a synchronous cycle, \
+                 or the figures overflow), over any capacity ({capacity_text} req/s); \
+                 heaviest path: {path_text}",
                 row.id
             ),
         };

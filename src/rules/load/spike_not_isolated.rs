@@ -7,8 +7,7 @@ use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {
-    /// An entry point with a `peak` shares its synchronous path or a database with the
-    /// regular entry points.
+    /// An entry point with a `peak` shares its synchronous path or a database with the regular entry points.
     ///
     /// ## What it does
     /// Takes every service with a `peak` as a spike's entry point, and every frontend
