@@ -28,7 +28,7 @@ fn level_style(utilization: f64, color: bool) -> Style {
     }
 }
 
-/// `██████████▌`: ten cells per 100 %, in eighths; at most [`BAR_CELLS`] cells, then `»`.
+/// `██████████▌`: ten cells per 100 %, in eighths; at most 20 cells (200 %), then `»`.
 pub fn bar(utilization: f64) -> String {
     if utilization.is_nan() || utilization <= 0.0 {
         return String::new();
