@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod derive;
+pub mod diagram;
 pub mod load;
 pub mod model;
 pub mod names;
@@ -14,3 +15,4 @@ pub mod rules;
 pub mod saga;
 pub mod source;
 pub mod spec;
+pub mod write;

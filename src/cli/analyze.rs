@@ -30,6 +30,10 @@ pub struct Args {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 for code scanning (paths relative to the repository root).
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…,line=…::message`).
+    Github,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,19 +50,33 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         },
         deny_warnings: args.deny == Some(Deny::Warnings),
     };
+    let started = std::time::Instant::now();
     let analysis = analysis::analyze_paths(&args.specs, &options)?;
-    match args.format {
-        Format::Human => {
-            output::stdout(&report::human::render_model(&analysis))
-                .context("cannot write the report")?;
-            output::stderr(&report::human::render_findings(
-                &analysis,
-                output::stderr_color(),
-            ));
-        }
-        Format::Json => {
-            output::stdout(&report::json::render(&analysis)).context("cannot write the report")?
-        }
+    output::note(|| {
+        let files: Vec<String> = analysis
+            .model
+            .sources
+            .files()
+            .iter()
+            .map(|f| f.display_path())
+            .collect();
+        format!("analyzed {} in {:.1?}", files.join(", "), started.elapsed())
+    });
+    let quiet = output::verbosity() == output::Verbosity::Quiet;
+    let report = match args.format {
+        Format::Human if quiet => String::new(),
+        Format::Human => report::human::render_model(&analysis),
+        Format::Json => report::json::render(&analysis),
+        Format::Sarif => report::sarif::render(&analysis, &report::sarif::repository_root()),
+        Format::Github => report::github::render(&analysis),
+    };
+    output::stdout(&report).context("cannot write the report")?;
+    if args.format == Format::Human && !(quiet && analysis.findings.is_empty()) {
+        // The model first, the findings last: they stay next to the prompt.
+        output::stderr(&report::human::render_findings(
+            &analysis,
+            output::stderr_color(),
+        ));
     }
     Ok(if analysis.has_errors() {
         Outcome::Failed

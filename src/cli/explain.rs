@@ -28,7 +28,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                 "# {} ({})\n\n{}",
                 rule.meta.name,
                 rule.meta.severity.as_str(),
-                rule.meta.explain
+                rule.meta.documentation()
             ),
             None => {
                 let hint = match did_you_mean(name, catalog.iter().map(|rule| rule.meta.name)) {

@@ -5,9 +5,13 @@
 //! stale files for `--check`); 2 = usage or I/O error.
 
 mod analyze;
+mod completions;
+mod diagram;
 mod explain;
+mod init;
 mod load;
 mod output;
+mod schema;
 
 use std::process::ExitCode;
 
@@ -39,6 +43,12 @@ struct Cli {
     /// When to use colour on the terminal (NO_COLOR is respected with `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
+    /// Print only findings: no derived model, no summary line when there are none.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print the files read and how long each stage took (to stderr).
+    #[arg(short, long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -53,6 +63,24 @@ enum Command {
         after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply"
     )]
     Explain(explain::Args),
+    /// Print the JSON Schema of the spec format (for editors and CI validation).
+    #[command(
+        after_help = "Example:\n  edasmith schema > edasmith.schema.json\n  # then, first line of a spec:\n  # yaml-language-server: $schema=./edasmith.schema.json"
+    )]
+    Schema(schema::Args),
+    /// Write a commented starter spec (never overwrites a file).
+    #[command(after_help = "Examples:\n  edasmith init\n  edasmith init specs/billing.yaml")]
+    Init(init::Args),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  edasmith completions bash > /etc/bash_completion.d/edasmith\n  edasmith completions zsh > \"${fpath[1]}/_edasmith\""
+    )]
+    Completions(completions::Args),
+    /// Draw the SRD, domain events, lifecycles or sagas in Mermaid or Graphviz DOT.
+    #[command(
+        after_help = "Examples:\n  edasmith diagram spec.yaml --format mermaid\n  edasmith diagram spec.yaml --format dot --view saga --name terminate-contract -o saga.dot\n  edasmith diagram spec.yaml --out-dir diagrams/"
+    )]
+    Diagram(diagram::Args),
     /// Show the load at a spike per service (peak, capacity, rate), and try other peaks.
     #[command(
         after_help = "Examples:\n  edasmith load examples/promotion/before.yaml\n  edasmith load spec.yaml --peak web=5000 --peak app=1_000\n  edasmith load spec.yaml --format json\n\nload = peak + sum over sync calls of rate x caller's load; async messages queue.\nExit 1 when the spec has other errors (printed instead) or a service is over its capacity."
@@ -79,9 +107,20 @@ pub fn run() -> ExitCode {
         }
     };
     output::set_color(cli.color);
+    output::set_verbosity(if cli.quiet {
+        output::Verbosity::Quiet
+    } else if cli.verbose {
+        output::Verbosity::Verbose
+    } else {
+        output::Verbosity::Normal
+    });
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Diagram(args) => diagram::run(&args),
         Command::Load(args) => load::run(&args),
     };
     match result {

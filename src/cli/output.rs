@@ -1,6 +1,7 @@
 //! Writing to the terminal: colour choice, stdout and stderr, broken pipes.
 
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 use anstream::ColorChoice;
 
@@ -44,4 +45,29 @@ pub(super) fn is_broken_pipe(error: &anyhow::Error) -> bool {
         .chain()
         .filter_map(|cause| cause.downcast_ref::<io::Error>())
         .any(|io_error| io_error.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// How much the commands say besides their result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
+
+pub(super) fn set_verbosity(verbosity: Verbosity) {
+    let _ = VERBOSITY.set(verbosity);
+}
+
+pub(super) fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or(Verbosity::Normal)
+}
+
+/// A progress note for `-v`.
+pub(super) fn note(message: impl FnOnce() -> String) {
+    if verbosity() == Verbosity::Verbose {
+        stderr(&format!("edasmith: {}\n", message()));
+    }
 }

@@ -121,27 +121,53 @@ fn render_snippet(
     };
     let number = span.line.to_string();
     let pad = " ".repeat(number.len());
-    let before: String = line
-        .chars()
-        .take(span.column.saturating_sub(1) as usize)
-        .collect();
-    let node: String = line
-        .chars()
-        .skip(before.chars().count())
-        .take(span.len.max(1) as usize)
-        .collect();
-    let indent = " ".repeat(display_width(&before));
-    let carets = "^".repeat(display_width(&node).max(1));
+    let window = SnippetWindow::around(line, span);
+    let indent = " ".repeat(display_width(&window.before));
+    let carets = "^".repeat(display_width(&window.node).max(1));
     let _ = writeln!(out, "{pad} {gutter}|{gutter:#}");
     let _ = writeln!(
         out,
-        "{gutter}{number} |{gutter:#} {}",
-        line.replace('\t', " ")
+        "{gutter}{number} |{gutter:#} {}{}{}",
+        window.before, window.node, window.after
     );
     let _ = writeln!(
         out,
         "{pad} {gutter}|{gutter:#} {indent}{style}{carets}{style:#}"
     );
+}
+
+/// The part of a source line shown in a snippet: the node and some context around it.
+/// A minified or generated line can be megabytes long; print a window, not the line.
+struct SnippetWindow {
+    before: String,
+    node: String,
+    after: String,
+}
+
+impl SnippetWindow {
+    const CONTEXT: usize = 60;
+
+    fn around(line: &str, span: Span) -> Self {
+        let start = span.column.saturating_sub(1) as usize;
+        let from = start.saturating_sub(Self::CONTEXT);
+        let node_len = (span.len.max(1) as usize).min(2 * Self::CONTEXT);
+        let mut chars = line.chars().skip(from);
+        let mut before: String = chars.by_ref().take(start - from).collect();
+        let node: String = chars.by_ref().take(node_len).collect();
+        let mut after: String = chars.by_ref().take(Self::CONTEXT).collect();
+        if from > 0 {
+            before.insert(0, '…');
+        }
+        if chars.next().is_some() {
+            after.push('…');
+        }
+        let untab = |text: String| text.replace('\t', " ");
+        SnippetWindow {
+            before: untab(before),
+            node: untab(node),
+            after: untab(after),
+        }
+    }
 }
 
 /// Terminal columns of a text: Hangul and other wide characters take two.
@@ -322,9 +348,15 @@ pub fn render_model(analysis: &Analysis) -> String {
                     }
                 }
                 for path in paths {
+                    // A batch job undoes batch-cancel failures later, not the saga at once.
+                    let by = if path.batch_cancel {
+                        " (batch cancel)"
+                    } else {
+                        ""
+                    };
                     let _ = write!(
                         text,
-                        "\n    if step {} fails: {}",
+                        "\n    if step {} fails{by}: {}",
                         path.failed_step,
                         path.compensations.join(", then ")
                     );

@@ -8,7 +8,9 @@
 
 pub mod config;
 pub mod load;
+pub mod saga;
 pub mod structure;
+pub mod sync;
 
 use crate::derive::Derived;
 use crate::model::Model;
@@ -29,6 +31,17 @@ impl RuleMeta {
     /// A finding of this rule at its default severity.
     pub fn finding(&'static self, span: Span, message: impl Into<String>) -> Finding {
         Finding::new(self.name, self.severity, span, message)
+    }
+
+    /// The documentation as Markdown: the doc comment without the space rustdoc keeps
+    /// after each `///`.
+    pub fn documentation(&self) -> String {
+        let mut text = String::with_capacity(self.explain.len());
+        for line in self.explain.trim_end().lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text
     }
 
     /// The first line of the documentation.
@@ -89,24 +102,14 @@ pub fn all() -> Vec<Rule> {
 
 /// The rules that check a built model (everything but the structural ones).
 fn checks() -> Vec<Rule> {
-    vec![
-        Rule {
-            meta: &structure::NAME_NOT_ASCII,
-            check: Some(structure::name_not_ascii),
-        },
-        Rule {
-            meta: &load::capacity_exceeded::META,
-            check: Some(load::capacity_exceeded::check),
-        },
-        Rule {
-            meta: &load::spike_not_isolated::META,
-            check: Some(load::spike_not_isolated::check),
-        },
-        Rule {
-            meta: &load::capacity_undeclared::META,
-            check: Some(load::capacity_undeclared::check),
-        },
-    ]
+    let mut rules = vec![Rule {
+        meta: &structure::NAME_NOT_ASCII,
+        check: Some(structure::name_not_ascii),
+    }];
+    rules.extend(sync::checks());
+    rules.extend(saga::checks());
+    rules.extend(load::checks());
+    rules
 }
 
 /// Looks a rule up by name.

@@ -4,6 +4,7 @@
 //! Nothing here knows what a saga is; [`crate::model`] resolves the raw spec.
 
 pub mod raw;
+pub mod schema;
 mod yaml_error;
 
 use std::fs;
@@ -171,7 +172,7 @@ fn line_column_at(bytes: &[u8], offset: usize) -> (u32, u32) {
 
 fn parse_into(path: PathBuf, text: String, limits: &Limits, loaded: &mut LoadedSpec) {
     let file_id = loaded.sources.next_id();
-    let result = if text.trim().is_empty() {
+    let result = if has_no_content(&text) {
         Err(structure::EMPTY_SPEC
             .finding(Span::new(file_id, 1, 1, 0), "the spec file is empty")
             .with_help("start from `edasmith init`, or remove the file from the spec folder"))
@@ -183,6 +184,13 @@ fn parse_into(path: PathBuf, text: String, limits: &Limits, loaded: &mut LoadedS
         Ok(spec) => loaded.files.push((file_id, spec)),
         Err(finding) => loaded.findings.push(finding),
     }
+}
+
+/// Only white space, comments and document markers: nothing a spec could mean.
+fn has_no_content(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|line| line.is_empty() || line.starts_with('#') || line == "---" || line == "...")
 }
 
 fn parse_text(file_id: FileId, text: &str, limits: &Limits) -> Result<RawSpec, Finding> {

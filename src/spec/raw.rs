@@ -7,69 +7,135 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-/// One spec file.
-#[derive(Debug, Deserialize, Default)]
+/// An edasmith spec: a service relation diagram (SRD) of an event-driven system.
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "edasmith spec, format version 1")]
 pub struct RawSpec {
+    /// The spec format version (default 1). An unknown version is an error.
+    #[schemars(with = "Option<u32>")]
     pub edasmith: Option<Spanned<u32>>,
+    /// The name of the system being modeled.
+    #[schemars(with = "Option<String>")]
     pub system: Option<Spanned<String>>,
+    /// System-wide goals the analysis checks against.
     pub targets: Option<RawTargets>,
+    /// The services: service id -> service. Ids may be written in any language.
     #[serde(default)]
     pub services: Entries<RawService>,
+    /// The core data services exchange: data id -> data. The data of every asynchronous
+    /// relation is an aggregate candidate.
     #[serde(default)]
     pub data: Entries<RawData>,
+    /// The SRD's edges: who calls or messages whom.
     #[serde(default)]
+    #[schemars(with = "Vec<RawRelation>")]
     pub relations: Vec<Spanned<RawRelation>>,
+    /// Distributed transactions: saga id -> saga.
     #[serde(default)]
     pub sagas: Entries<RawSaga>,
+    /// Rule severities: rule name -> `error`, `warning`, `info` or `off`
+    /// (`edasmith explain --list` lists the rules).
     #[serde(default)]
+    #[schemars(with = "Entries<RuleLevelName>")]
     pub rules: Entries<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// A rule's level in the `rules:` map.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)] // only describes the schema; the model reads the level as text
+enum RuleLevelName {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
+    /// Target availability in percent (e.g. 99.9): synchronous call chains whose composite
+    /// availability is lower are reported.
+    #[schemars(with = "Option<f64>", range(min = 0, max = 100))]
     pub availability: Option<Spanned<f64>>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
+    /// Display label in any language (default: the id).
+    #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
+    /// ASCII identifier used where an output needs one (crate, file and AsyncAPI names);
+    /// default: the id, romanized.
+    #[schemars(with = "Option<String>")]
     pub code: Option<Spanned<String>>,
+    /// What the service is (default `service`).
+    #[schemars(with = "Option<ServiceKind>")]
     pub kind: Option<Spanned<ServiceKind>>,
+    /// The database the service owns. Two services on one database break database per
+    /// service.
+    #[schemars(with = "Option<String>")]
     pub database: Option<Spanned<String>>,
+    /// Availability in percent (e.g. 99.95), for synchronous chain analysis.
+    #[schemars(with = "Option<f64>", range(min = 0, max = 100))]
     pub availability: Option<Spanned<f64>>,
+    /// Requests per second arriving from outside at a spike (load analysis).
+    #[schemars(with = "Option<f64>", range(min = 0))]
     pub peak: Option<Spanned<f64>>,
+    /// Requests per second the service can hold (load analysis).
+    #[schemars(with = "Option<f64>", range(min = 0))]
     pub capacity: Option<Spanned<f64>>,
+    /// Free text.
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+/// What a service is.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ServiceKind {
+    /// A service of the system, with its own database.
     #[default]
     Service,
+    /// A user-facing entry point (web, app).
     Frontend,
+    /// A system outside (SMS or e-mail gateway, partner API).
     External,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawData {
+    /// Display label in any language (default: the id).
+    #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
+    /// ASCII identifier used where an output needs one; default: the id, romanized.
+    #[schemars(with = "Option<String>")]
     pub code: Option<Spanned<String>>,
+    /// The service whose database holds the data (default: the service that publishes
+    /// its events).
+    #[schemars(with = "Option<String>")]
     pub owner: Option<Spanned<String>>,
+    /// Fields: name -> type (`string`, `int`, `decimal`, `bool`, `date`, `datetime`,
+    /// `uuid`, another data id, or `[T]` for a list).
     #[serde(default)]
+    #[schemars(with = "Entries<FieldType>")]
     pub fields: Entries<Spanned<FieldType>>,
+    /// The aggregate's states.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub states: Vec<Spanned<String>>,
+    /// The lifecycle: each transition is a domain event.
     #[serde(default)]
+    #[schemars(with = "Vec<RawTransition>")]
     pub transitions: Vec<Spanned<RawTransition>>,
+    /// Free text.
     pub description: Option<String>,
 }
 
@@ -118,40 +184,85 @@ impl<'de> Deserialize<'de> for FieldType {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// One lifecycle transition: a domain event moving the aggregate between states.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTransition {
+    /// The domain event, named as a fact (`ContractTerminated`, `계약해지됨`).
+    #[schemars(with = "String")]
     pub event: Spanned<String>,
+    /// The state or states it leaves; none for the transition that creates the aggregate.
+    #[schemars(with = "Option<OneOrMany>")]
     pub from: Option<Spanned<OneOrMany>>,
+    /// The state it enters.
+    #[schemars(with = "String")]
     pub to: Spanned<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An edge of the SRD: a synchronous call or an asynchronous message.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRelation {
+    /// The calling or sending service.
+    #[schemars(with = "String")]
     pub from: Spanned<String>,
+    /// The service called, or the receiving services (one or a list).
+    #[schemars(with = "OneOrMany")]
     pub to: Spanned<OneOrMany>,
+    /// `sync` (REST, gRPC), `event` (1:N pub/sub), `command` (1:1 with a reply) or
+    /// `message` (one-way, no reply).
     #[serde(rename = "type")]
+    #[schemars(with = "RelationKind")]
     pub kind: Spanned<RelationKind>,
+    /// The event, command or message name (required for asynchronous relations).
+    #[schemars(with = "Option<String>")]
     pub message: Option<Spanned<String>>,
+    /// The data the relation concerns: for asynchronous relations, an aggregate candidate.
+    #[schemars(with = "Option<String>")]
     pub data: Option<Spanned<String>>,
+    /// The fields of `data` the message carries (default: all of them).
+    #[schemars(with = "Option<Vec<String>>")]
     pub payload: Option<Vec<Spanned<String>>>,
+    /// Per consumer, the fields it needs to act without calling back.
     #[serde(default)]
+    #[schemars(with = "Entries<Vec<String>>")]
     pub needs: Entries<Vec<Spanned<String>>>,
+    /// A command's reply or replies (success and failure).
+    #[schemars(with = "Option<OneOrMany>")]
     pub reply: Option<Spanned<OneOrMany>>,
+    /// A synchronous call's operation, e.g. `GET /contracts/{id}`.
+    #[schemars(with = "Option<String>")]
     pub operation: Option<Spanned<String>>,
+    /// Calls per request passed on (load analysis; default 1).
+    #[schemars(with = "Option<f64>", range(min = 0))]
     pub rate: Option<Spanned<f64>>,
+    /// Free text.
     pub description: Option<String>,
 }
 
+/// The type of a relation.
 #[derive(
-    Debug, Deserialize, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+    Debug,
+    Deserialize,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum RelationKind {
+    /// A blocking call (REST, gRPC): every service in the chain must be up.
     Sync,
+    /// A domain event, published by the data's owner to any number of subscribers.
     Event,
+    /// A 1:1 asynchronous request whose reply comes back asynchronously.
     Command,
+    /// A one-way message (SMS, e-mail): no reply.
     Message,
 }
 
@@ -170,43 +281,77 @@ impl RelationKind {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A distributed transaction across services.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSaga {
+    /// Display label in any language (default: the id).
+    #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
+    /// ASCII identifier used where an output needs one; default: the id, romanized.
+    #[schemars(with = "Option<String>")]
     pub code: Option<Spanned<String>>,
+    /// `orchestration` (commands from the orchestrator) or `choreography` (events).
+    #[schemars(with = "SagaStyle")]
     pub style: Spanned<SagaStyle>,
+    /// The service that drives an orchestration saga.
+    #[schemars(with = "Option<String>")]
     pub orchestrator: Option<Spanned<String>>,
+    /// The steps in order: compensatable steps, then the pivot, then retriable steps.
     #[serde(default)]
+    #[schemars(with = "Vec<RawStep>")]
     pub steps: Vec<Spanned<RawStep>>,
+    /// Free text.
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// How a saga is coordinated.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SagaStyle {
+    /// An orchestrator sends commands and handles replies.
     Orchestration,
+    /// Each service reacts to the previous step's event.
     Choreography,
 }
 
-#[derive(Debug, Deserialize)]
+/// One step of a saga.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
+    /// The service that performs the step.
+    #[schemars(with = "String")]
     pub service: Spanned<String>,
+    /// What it does: in an orchestration, the command the orchestrator sends.
+    #[schemars(with = "String")]
     pub action: Spanned<String>,
+    /// The action that undoes the step (required before the pivot).
+    #[schemars(with = "Option<String>")]
     pub compensation: Option<Spanned<String>>,
+    /// The go/no-go step: after it, steps are retried until they succeed.
+    #[schemars(with = "Option<bool>")]
     pub pivot: Option<Spanned<bool>>,
+    /// What happens when the step fails (default `compensate`).
+    #[schemars(with = "Option<OnFailure>")]
     pub on_failure: Option<Spanned<OnFailure>>,
+    /// In a choreography, the event that triggers the next step.
+    #[schemars(with = "Option<String>")]
     pub emits: Option<Spanned<String>>,
+    /// The step changes nothing (a check, a look-up): it needs no compensation.
+    #[schemars(with = "Option<bool>")]
     pub read_only: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+/// What happens when a saga step fails.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum OnFailure {
+    /// Undo the steps done so far, in reverse order.
     #[default]
     Compensate,
+    /// Retry until the step succeeds.
     Retry,
+    /// Leave it to a batch job that cancels failed cases in bulk.
     BatchCancel,
 }
 
@@ -280,5 +425,54 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
             }
         }
         deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+impl JsonSchema for OneOrMany {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OneOrMany".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "One name, or a list of names.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" } }
+            ]
+        })
+    }
+}
+
+impl JsonSchema for FieldType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FieldType".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A type: string, int, decimal, bool, date, datetime, uuid, another data id, or [T] for a list of T.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "minItems": 1, "maxItems": 1, "items": { "$ref": "#/$defs/FieldType" } }
+            ]
+        })
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for Entries<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Entries_{}", V::schema_name()).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>()
+        })
     }
 }

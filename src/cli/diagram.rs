@@ -1,0 +1,173 @@
+//! `edasmith diagram`: draw the SRD, the domain events, lifecycles and sagas.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::ValueEnum;
+
+use super::{Outcome, output};
+use edasmith::analysis::{self, Analysis, Options};
+use edasmith::diagram::{self, Diagram, Format, View};
+use edasmith::report;
+use edasmith::spec::Limits;
+use edasmith::write::{OutputDir, write_atomic};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
+    #[arg(required = true, value_name = "SPEC")]
+    specs: Vec<PathBuf>,
+    /// Diagram syntax. Required unless --out-dir is given (which writes both by default).
+    #[arg(long, value_enum, required_unless_present = "out_dir")]
+    format: Option<FormatArg>,
+    /// What to draw [default: srd; with --out-dir: every view].
+    #[arg(long, value_enum)]
+    view: Option<ViewArg>,
+    /// The aggregate (lifecycle view) or saga (saga view) to draw, by id [default: each one].
+    #[arg(long, value_name = "ID")]
+    name: Option<String>,
+    /// Write to FILE instead of stdout.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "out_dir"
+    )]
+    output: Option<PathBuf>,
+    /// Write every view (narrowed by --view/--name), in both formats (narrowed by
+    /// --format), one file each, plus DIAGRAMS.md embedding the Mermaid diagrams.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Largest spec file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    max_file_size: u64,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum FormatArg {
+    Mermaid,
+    Dot,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum ViewArg {
+    Srd,
+    Events,
+    Lifecycle,
+    Saga,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Mermaid => Format::Mermaid,
+            FormatArg::Dot => Format::Dot,
+        }
+    }
+}
+
+impl From<ViewArg> for View {
+    fn from(view: ViewArg) -> Self {
+        match view {
+            ViewArg::Srd => View::Srd,
+            ViewArg::Events => View::Events,
+            ViewArg::Lifecycle => View::Lifecycle,
+            ViewArg::Saga => View::Saga,
+        }
+    }
+}
+
+/// Analyzes the specs; with no error findings, renders and writes the diagrams.
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let options = Options {
+        limits: Limits {
+            max_file_bytes: args.max_file_size,
+            ..Limits::default()
+        },
+        deny_warnings: false,
+    };
+    let analysis = analysis::analyze_paths(&args.specs, &options)?;
+    if !analysis.findings.is_empty() {
+        output::stderr(&report::human::render_findings(
+            &analysis,
+            output::stderr_color(),
+        ));
+    }
+    if analysis.has_errors() {
+        // A diagram of a broken spec would draw the mistakes as if they were the design.
+        output::error("the spec has errors: no diagram written");
+        return Ok(Outcome::Failed);
+    }
+    match &args.out_dir {
+        Some(dir) => write_all(args, &analysis, dir),
+        None => print_one_view(args, &analysis),
+    }
+}
+
+fn print_one_view(args: &Args, analysis: &Analysis) -> anyhow::Result<Outcome> {
+    let view = args.view.map_or(View::Srd, View::from);
+    // clap makes --format required without --out-dir.
+    let format = args.format.map_or(Format::Mermaid, Format::from);
+    let diagrams = diagram::render(analysis, view, format, args.name.as_deref())?;
+    if diagrams.is_empty() {
+        anyhow::bail!(
+            "nothing to draw: {}",
+            match view {
+                View::Lifecycle => "no aggregate declares a lifecycle (`states` or `transitions`)",
+                _ => "the spec has no sagas",
+            }
+        );
+    }
+    if diagrams.len() > 1 {
+        output::stderr(&format!(
+            "note: {} {} diagrams, each after a `{} ---- FILE ----` line; `--name ID` draws one, \
+             `--out-dir DIR` writes one file each\n",
+            diagrams.len(),
+            view.as_str(),
+            format.comment()
+        ));
+    }
+    let text = diagram::concatenate(&diagrams);
+    match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes())?,
+        None => output::stdout(&text).context("cannot write the diagram")?,
+    }
+    Ok(Outcome::Clean)
+}
+
+fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<Outcome> {
+    let views: Vec<View> = match args.view {
+        Some(view) => vec![view.into()],
+        None => View::ALL.to_vec(),
+    };
+    let formats: Vec<Format> = match args.format {
+        Some(format) => vec![format.into()],
+        None => Format::ALL.to_vec(),
+    };
+    let diagrams: Vec<Diagram> = match &args.name {
+        Some(name) => {
+            let [view] = views[..] else {
+                anyhow::bail!("`--name` needs `--view lifecycle` or `--view saga`");
+            };
+            let mut diagrams = Vec::new();
+            for &format in &formats {
+                diagrams.extend(diagram::render(analysis, view, format, Some(name))?);
+            }
+            diagrams
+        }
+        None => diagram::render_all(analysis, &views, &formats),
+    };
+    // Everything is rendered before the first byte is written.
+    let page = diagram::page(analysis, &views, &diagrams);
+    let out = OutputDir::create(dir)?;
+    for diagram in &diagrams {
+        out.write(diagram.file_name(), diagram.text.as_bytes())?;
+    }
+    out.write("DIAGRAMS.md", page.as_bytes())?;
+    output::stderr(&format!(
+        "wrote {} diagrams and DIAGRAMS.md to {}\n",
+        diagrams.len(),
+        dir.display()
+    ));
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,141 @@
+//! Domain events: commands -> the aggregates that handle them -> their domain events ->
+//! the services that subscribe. Aggregates sit in a group per owning service, so a
+//! command visibly goes to its handler.
+
+use std::collections::BTreeMap;
+
+use super::graph::{Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, NodeKind};
+use super::ids::Ids;
+use super::srd::node_id;
+use crate::derive::Derived;
+use crate::model::Model;
+
+pub fn build(model: &Model, derived: &Derived) -> Graph {
+    let mut graph = Graph::new(
+        GraphKind::Flow,
+        format!("Domain events: {}", model.system_name()),
+        Direction::LeftRight,
+    );
+    let mut ids = Ids::default();
+    let mut owner_groups: BTreeMap<String, usize> = BTreeMap::new();
+    let mut owner_group = |graph: &mut Graph, ids: &mut Ids, owner: &str| -> usize {
+        *owner_groups.entry(owner.to_owned()).or_insert_with(|| {
+            let label = model.service(owner).map_or(owner, |s| s.label());
+            let mut text = Label::new(label);
+            if label != owner {
+                text.push(owner);
+            }
+            graph.group(&ids.id("owner", owner), text, GroupKind::Owner)
+        })
+    };
+
+    let mut aggregate_ids: BTreeMap<&str, String> = BTreeMap::new();
+    for aggregate in &derived.aggregates {
+        let id = ids.id("a", aggregate_key(model, &aggregate.id));
+        let group = aggregate
+            .owner
+            .as_deref()
+            .map(|owner| owner_group(&mut graph, &mut ids, owner));
+        let mut label = Label::new(&aggregate.name);
+        if aggregate.name != aggregate.id {
+            label.push(&aggregate.id);
+        }
+        graph.node(&id, label, NodeKind::Aggregate, group);
+        aggregate_ids.insert(&aggregate.id, id);
+    }
+
+    // Services drawn as subscribers or handlers, once each.
+    let mut services: Vec<String> = Vec::new();
+    let mut service = |graph: &mut Graph, ids: &mut Ids, name: &str| -> String {
+        let id = node_id(model, ids, name);
+        if !services.contains(&id) {
+            services.push(id.clone());
+            let (label, kind) = match model.service(name) {
+                Some(s) => {
+                    let mut label = Label::new(s.label());
+                    if s.label() != name {
+                        label.push(name);
+                    }
+                    let kind = match s.kind {
+                        crate::model::ServiceKind::Frontend => NodeKind::Frontend,
+                        crate::model::ServiceKind::External => NodeKind::External,
+                        crate::model::ServiceKind::Service => NodeKind::Service,
+                    };
+                    (label, kind)
+                }
+                None => (Label::new(name), NodeKind::Service),
+            };
+            graph.node(&id, label, kind, None);
+        }
+        id
+    };
+
+    for command in &derived.commands {
+        let id = ids.id("c", &command.name);
+        let mut label = Label::new(&command.name);
+        if !command.senders.is_empty() {
+            label.push(&format!("from: {}", command.senders.join(", ")));
+        }
+        graph.node(&id, label, NodeKind::Command, None);
+        let aggregate = command
+            .aggregate
+            .as_deref()
+            .and_then(|a| aggregate_ids.get(a).cloned());
+        match (aggregate, &command.handler) {
+            (Some(aggregate), _) => {
+                let text = command.handler.as_deref().map_or(Label::default(), |h| {
+                    let owner = derived
+                        .aggregates
+                        .iter()
+                        .find(|a| Some(a.id.as_str()) == command.aggregate.as_deref())
+                        .and_then(|a| a.owner.as_deref());
+                    // The group already says who owns the aggregate; name the handler
+                    // only when it is another service.
+                    if owner == Some(h) {
+                        Label::default()
+                    } else {
+                        Label::new(&format!("handled by {h}"))
+                    }
+                });
+                graph.edge(&id, &aggregate, text, EdgeKind::Handles);
+            }
+            (None, Some(handler)) => {
+                let handler = service(&mut graph, &mut ids, handler);
+                graph.edge(&id, &handler, Label::default(), EdgeKind::Handles);
+            }
+            (None, None) => {}
+        }
+    }
+
+    for event in &derived.events {
+        let id = ids.id("e", &event.name);
+        graph.node(&id, Label::new(&event.name), NodeKind::Event, None);
+        let source = event
+            .aggregate
+            .as_deref()
+            .and_then(|a| aggregate_ids.get(a).cloned())
+            .or_else(|| {
+                event
+                    .publisher
+                    .as_deref()
+                    .map(|p| service(&mut graph, &mut ids, p))
+            });
+        if let Some(source) = source {
+            graph.edge(&source, &id, Label::default(), EdgeKind::Publishes);
+        }
+        for subscriber in &event.subscribers {
+            let to = service(&mut graph, &mut ids, subscriber);
+            graph.edge(&id, &to, Label::default(), EdgeKind::Subscribes);
+        }
+    }
+    super::legend::add(&mut graph, &mut ids);
+    graph
+}
+
+/// Aggregates are data: their ASCII name is the data's `code:` where declared.
+pub(super) fn aggregate_key<'a>(model: &'a Model, id: &'a str) -> &'a str {
+    model
+        .data(id)
+        .and_then(|data| data.code.as_ref())
+        .map_or(id, |code| code.as_str())
+}

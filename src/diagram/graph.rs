@@ -1,0 +1,319 @@
+//! The neutral structures views build and writers render: no syntax in here.
+
+/// A label: one or more lines of text exactly as the user wrote them (writers escape).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Label {
+    pub lines: Vec<String>,
+}
+
+/// Lines longer than this (in terminal columns, Hangul counting 2) are wrapped at spaces.
+const WRAP_WIDTH: usize = 34;
+const WIDE_WRAP_WIDTH: usize = 64;
+/// A word longer than this is broken, so a 200-character id does not make a node as
+/// wide as the page.
+const MAX_WORD_WIDTH: usize = 44;
+
+impl Label {
+    pub fn new(text: &str) -> Self {
+        let mut label = Label::default();
+        label.push(text);
+        label
+    }
+
+    /// A label for a sequence diagram, where text runs along a wide arrow: wrapped
+    /// later than a node's.
+    pub fn wide(text: &str) -> Self {
+        let mut label = Label::default();
+        label.push_wrapped(text, WIDE_WRAP_WIDTH);
+        label
+    }
+
+    /// Adds `text` as new lines: its own line breaks kept, long lines wrapped.
+    pub fn push(&mut self, text: &str) {
+        self.push_wrapped(text, WRAP_WIDTH);
+    }
+
+    fn push_wrapped(&mut self, text: &str, width: usize) {
+        for line in text.split('\n') {
+            self.lines.extend(wrap(line.trim_end_matches('\r'), width));
+        }
+    }
+
+    pub fn with(mut self, text: &str) -> Self {
+        self.push(text);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.iter().all(|line| line.trim().is_empty())
+    }
+
+    /// All lines joined by `separator`.
+    pub fn join(&self, separator: &str) -> String {
+        self.lines.join(separator)
+    }
+}
+
+fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// Wraps one line at spaces; words wider than [`MAX_WORD_WIDTH`] are broken.
+fn wrap(line: &str, max: usize) -> Vec<String> {
+    if width(line) <= max {
+        return vec![line.to_owned()];
+    }
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ') {
+        for piece in break_word(word) {
+            if !current.is_empty() && width(&current) + 1 + width(&piece) > max {
+                lines.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(&piece);
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+fn break_word(word: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    for c in word.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if width(&current) + w > MAX_WORD_WIDTH {
+            pieces.push(std::mem::take(&mut current));
+        }
+        current.push(c);
+    }
+    pieces.push(current);
+    pieces
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    LeftRight,
+    TopDown,
+}
+
+/// What a node stands for; writers choose shape and colour from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeKind {
+    Service,
+    Frontend,
+    External,
+    Aggregate,
+    Event,
+    Command,
+    /// A lifecycle state.
+    State,
+    /// The lifecycle's creation point (`[*]`).
+    Start,
+    /// A saga step.
+    Step,
+    /// The saga's pivot step.
+    Pivot,
+    /// A saga step retried until it succeeds.
+    RetryStep,
+    /// A saga compensation.
+    Compensation,
+    /// A legend sample end: drawn as (almost) nothing.
+    LegendPoint,
+}
+
+/// What an edge stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EdgeKind {
+    /// Synchronous call: solid.
+    Sync,
+    /// Event pub/sub: dashed.
+    Event,
+    /// Command (with its reply): bold.
+    Command,
+    /// One-way message: dotted.
+    Message,
+    /// Aggregate -> its domain event.
+    Publishes,
+    /// Domain event -> a subscribing service.
+    Subscribes,
+    /// Command -> its handler.
+    Handles,
+    /// Lifecycle transition.
+    Transition,
+    /// Saga: the next forward step.
+    Forward,
+    /// Saga: a step fails, compensation starts.
+    Fails,
+    /// Saga: the next compensation.
+    Compensates,
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub label: Label,
+    pub kind: NodeKind,
+    /// Index into [`Graph::groups`].
+    pub group: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    pub label: Label,
+    pub kind: EdgeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKind {
+    /// Services sharing one database.
+    SharedDatabase,
+    /// The aggregates one service owns.
+    Owner,
+    /// The legend.
+    Legend,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub label: Label,
+    pub kind: GroupKind,
+}
+
+/// Flowchart-like graphs are drawn as flowcharts; state graphs as state diagrams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphKind {
+    Flow,
+    State,
+}
+
+#[derive(Debug, Clone)]
+pub struct Graph {
+    pub kind: GraphKind,
+    /// One line: the diagram's title (a comment in Mermaid, the graph label in DOT).
+    pub title: String,
+    pub direction: Direction,
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+    pub groups: Vec<Group>,
+    /// Pairs of nodes drawn side by side (a saga step and its compensation).
+    pub side_by_side: Vec<(String, String)>,
+    /// Nodes drawn first (frontends: the users' side) and last (external systems).
+    pub first: Vec<String>,
+    pub last: Vec<String>,
+}
+
+impl Graph {
+    pub fn new(kind: GraphKind, title: impl Into<String>, direction: Direction) -> Self {
+        Graph {
+            kind,
+            title: title.into(),
+            direction,
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            groups: Vec::new(),
+            side_by_side: Vec::new(),
+            first: Vec::new(),
+            last: Vec::new(),
+        }
+    }
+
+    pub fn node(&mut self, id: &str, label: Label, kind: NodeKind, group: Option<usize>) {
+        self.nodes.push(Node {
+            id: id.to_owned(),
+            label,
+            kind,
+            group,
+        });
+    }
+
+    pub fn edge(&mut self, from: &str, to: &str, label: Label, kind: EdgeKind) {
+        self.edges.push(Edge {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            label,
+            kind,
+        });
+    }
+
+    pub fn group(&mut self, id: &str, label: Label, kind: GroupKind) -> usize {
+        self.groups.push(Group {
+            id: id.to_owned(),
+            label,
+            kind,
+        });
+        self.groups.len() - 1
+    }
+}
+
+/// A sequence diagram (the saga view in Mermaid).
+#[derive(Debug, Clone, Default)]
+pub struct Sequence {
+    pub title: String,
+    pub participants: Vec<Participant>,
+    pub items: Vec<SequenceItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub id: String,
+    pub label: Label,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrow {
+    /// A command or call: solid arrow.
+    Request,
+    /// A reply: dashed arrow.
+    Reply,
+    /// An event or asynchronous message: open (async) arrow.
+    Async,
+    /// A compensation: dashed async arrow.
+    Compensation,
+}
+
+#[derive(Debug, Clone)]
+pub enum SequenceItem {
+    Message {
+        from: String,
+        to: String,
+        label: Label,
+        arrow: Arrow,
+    },
+    Note {
+        over: Vec<String>,
+        label: Label,
+    },
+    /// The failure branch of a step: its compensation path, highlighted.
+    Failure {
+        label: Label,
+        items: Vec<SequenceItem>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_labels_wrap_at_spaces_and_keep_every_character() {
+        let text = "아주 긴 이름을 가진 서비스 아주 긴 이름을 가진 서비스";
+        let label = Label::new(text);
+        assert!(label.lines.len() > 1);
+        assert_eq!(label.join(" "), text);
+        let word = "x".repeat(100);
+        let label = Label::new(&word);
+        assert!(label.lines.iter().all(|l| l.len() <= MAX_WORD_WIDTH));
+        assert_eq!(label.join(""), word);
+        assert_eq!(Label::new("a\nb").lines, ["a", "b"]);
+        assert_eq!(Label::wide(text).lines.len(), 1);
+    }
+}

@@ -1,0 +1,114 @@
+//! Stable ASCII identifiers for node ids and file names.
+//!
+//! An id is derived from the element's own name (its `code:` where it has one), never
+//! from its position, so adding a service does not renumber the others. Names that
+//! romanize to the same ASCII get `_2`, `_3`… in the order they are first asked for.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::names::stable_words;
+
+/// Longest word part of a node id.
+const MAX_ID_CHARS: usize = 40;
+/// Longest file stem (file systems stop at 255 bytes; leave room for the view prefix).
+const MAX_STEM_CHARS: usize = 60;
+
+/// Hands out unique ids, one per key, each `prefix_words`.
+#[derive(Debug, Default)]
+pub struct Ids {
+    given: BTreeMap<(String, String), String>,
+    taken: BTreeSet<String>,
+}
+
+impl Ids {
+    /// The id for `name` in the namespace `prefix` (the same name gets the same id).
+    pub fn id(&mut self, prefix: &str, name: &str) -> String {
+        let key = (prefix.to_owned(), name.to_owned());
+        if let Some(id) = self.given.get(&key) {
+            return id.clone();
+        }
+        let base = format!(
+            "{prefix}_{}",
+            shorten(&stable_words(name), '_', MAX_ID_CHARS, name)
+        );
+        let id = unique(&mut self.taken, base, '_');
+        self.given.insert(key, id.clone());
+        id
+    }
+}
+
+/// File stems (`gyeyak`, `terminate-contract`), unique within one set.
+#[derive(Debug, Default)]
+pub struct Stems {
+    taken: BTreeSet<String>,
+}
+
+impl Stems {
+    pub fn stem(&mut self, id: &str, code: Option<&str>) -> String {
+        let source = code.unwrap_or(id);
+        let base = shorten(&stable_words(source), '-', MAX_STEM_CHARS, source);
+        unique(&mut self.taken, base, '-')
+    }
+}
+
+fn unique(taken: &mut BTreeSet<String>, base: String, separator: char) -> String {
+    let mut candidate = base.clone();
+    let mut counter = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{base}{separator}{counter}");
+        counter += 1;
+    }
+    candidate
+}
+
+/// Joins words; when too long, keeps a prefix and adds a hash of the whole name so two
+/// long names that share a prefix still differ, independently of their order.
+fn shorten(words: &[String], separator: char, max: usize, whole: &str) -> String {
+    let joined = words.join(&separator.to_string());
+    if joined.len() <= max {
+        return joined;
+    }
+    let keep = max - 9;
+    let prefix = joined[..keep].trim_end_matches(separator);
+    format!("{prefix}{separator}{:08x}", fnv1a(whole))
+}
+
+/// FNV-1a, 32 bits: tiny, stable across platforms and releases (unlike `DefaultHasher`).
+fn fnv1a(text: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_ascii_stable_and_unique() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.id("s", "계약"), "s_gyeyak");
+        assert_eq!(ids.id("s", "gyeyak"), "s_gyeyak_2");
+        assert_eq!(ids.id("s", "계약"), "s_gyeyak");
+        assert_eq!(ids.id("s", "end"), "s_end");
+        assert_eq!(ids.id("e", "end"), "e_end");
+        assert_eq!(ids.id("s", "\"--> ;#"), "s_x");
+        let long = ids.id("s", &"가".repeat(200));
+        assert!(long.len() <= 2 + MAX_ID_CHARS, "{long}");
+        assert!(long.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    }
+
+    #[test]
+    fn stems_use_code_and_stay_short() {
+        let mut stems = Stems::default();
+        assert_eq!(stems.stem("계약", Some("contract")), "contract");
+        assert_eq!(stems.stem("계약", None), "gyeyak");
+        assert_eq!(stems.stem("Gyeyak", None), "gyeyak-2");
+        assert_eq!(stems.stem("terminate-contract", None), "terminate-contract");
+        let long = stems.stem(&"a b ".repeat(100), None);
+        assert!(long.len() <= MAX_STEM_CHARS, "{long}");
+    }
+}

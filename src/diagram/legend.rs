@@ -1,0 +1,60 @@
+//! A legend: one sample edge per edge kind the graph uses, and the node kinds that are
+//! drawn differently, in a group of their own.
+
+use super::graph::{EdgeKind, Graph, GroupKind, Label, NodeKind};
+use super::ids::Ids;
+
+const EDGES: [(EdgeKind, &str); 7] = [
+    (EdgeKind::Sync, "sync call"),
+    (EdgeKind::Event, "event (pub/sub)"),
+    (EdgeKind::Command, "command + reply"),
+    (EdgeKind::Message, "one-way message"),
+    (EdgeKind::Publishes, "publishes"),
+    (EdgeKind::Subscribes, "subscribed by"),
+    (EdgeKind::Handles, "handled by"),
+];
+
+const NODES: [(NodeKind, &str); 6] = [
+    (NodeKind::Frontend, "frontend"),
+    (NodeKind::External, "external system"),
+    (NodeKind::Service, "service"),
+    (NodeKind::Aggregate, "aggregate"),
+    (NodeKind::Event, "domain event"),
+    (NodeKind::Command, "command"),
+];
+
+/// Adds the legend group (nothing when the graph has no edges).
+pub fn add(graph: &mut Graph, ids: &mut Ids) {
+    let used: Vec<(EdgeKind, &str)> = EDGES
+        .iter()
+        .copied()
+        .filter(|(kind, _)| graph.edges.iter().any(|edge| edge.kind == *kind))
+        .collect();
+    if used.is_empty() {
+        return;
+    }
+    let group = graph.group(
+        &ids.id("legend", "legend"),
+        Label::new("Legend"),
+        GroupKind::Legend,
+    );
+    let distinct_nodes = graph
+        .nodes
+        .iter()
+        .map(|node| node.kind)
+        .collect::<std::collections::BTreeSet<_>>();
+    for (kind, text) in NODES {
+        // Plain services need no key unless other node kinds are drawn beside them.
+        if distinct_nodes.contains(&kind) && distinct_nodes.len() > 1 {
+            let id = ids.id("legend_node", text);
+            graph.node(&id, Label::new(text), kind, Some(group));
+        }
+    }
+    for (kind, text) in used {
+        let from = ids.id("legend_from", text);
+        let to = ids.id("legend_to", text);
+        graph.node(&from, Label::default(), NodeKind::LegendPoint, Some(group));
+        graph.node(&to, Label::default(), NodeKind::LegendPoint, Some(group));
+        graph.edge(&from, &to, Label::new(text), kind);
+    }
+}

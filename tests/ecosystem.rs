@@ -1,0 +1,203 @@
+//! Outputs checked by their real consumers: the SARIF Multitool, a JSON Schema
+//! validator. A missing validator fails the test: run `.ci/install-tools`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn edasmith(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edasmith"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run edasmith")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("ecosystem")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs a validator; panics with a clear message when it is not installed.
+fn validator(program: &str, args: &[&str]) -> Output {
+    let path = root().join(program);
+    assert!(path.exists(), "{program} is missing: run .ci/install-tools");
+    Command::new(&path)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): run .ci/install-tools"))
+}
+
+fn yaml_files(folder: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(folder))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .map(|path| {
+            path.strip_prefix(root())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn examples() -> Vec<String> {
+    let mut specs: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .flat_map(|entry| std::fs::read_dir(entry.unwrap().path()).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .map(|path| {
+            path.strip_prefix(root())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    specs.sort();
+    assert!(specs.len() >= 2);
+    specs
+}
+
+#[test]
+fn sarif_of_examples_and_fixtures_passes_the_sarif_multitool() {
+    let dir = scratch("sarif");
+    let mut logs = Vec::new();
+    let specs: Vec<String> = examples()
+        .into_iter()
+        .chain(yaml_files("tests/fixtures/structure"))
+        .chain(yaml_files("tests/fixtures/rules"))
+        .collect();
+    for (index, spec) in specs.iter().enumerate() {
+        let output = edasmith(&["analyze", spec, "--format", "sarif"]);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{spec}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+        assert_eq!(log["version"], "2.1.0");
+        let path = dir.join(format!("{index:03}.sarif"));
+        std::fs::write(&path, &output.stdout).unwrap();
+        logs.push(path.to_string_lossy().into_owned());
+    }
+    let args: Vec<&str> = logs.iter().map(String::as_str).collect();
+    let result = validator("tools/sarif-validate.sh", &args);
+    assert!(
+        result.status.success(),
+        "the SARIF Multitool rejected a log:\n{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+#[test]
+fn sarif_results_point_at_the_file_from_the_repository_root() {
+    let output = edasmith(&[
+        "analyze",
+        "tests/fixtures/misspelt-service.yaml",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "unknown-reference");
+    assert_eq!(result["level"], "error");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "tests/fixtures/misspelt-service.yaml"
+    );
+    assert_eq!(location["region"]["startLine"], 7);
+    assert_eq!(location["region"]["startColumn"], 9);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "unknown-reference");
+    assert!(
+        rules[index]["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## What it does")
+    );
+}
+
+#[test]
+fn github_format_annotates_each_finding() {
+    let output = edasmith(&[
+        "analyze",
+        "tests/fixtures/misspelt-service.yaml",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        text.trim_end(),
+        "::error file=tests/fixtures/misspelt-service.yaml,line=7,col=9,title=unknown-reference::\
+         the relation's `to` names service `biling`, which does not exist%0Ahelp: did you mean `billing`?"
+    );
+}
+
+#[test]
+fn the_committed_schema_is_the_generated_one() {
+    let output = edasmith(&["schema"]);
+    assert_eq!(output.status.code(), Some(0));
+    let committed = std::fs::read_to_string(root().join("edasmith.schema.json")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        committed,
+        "edasmith.schema.json is stale: run `cargo run -- schema > edasmith.schema.json`"
+    );
+}
+
+/// Fixtures whose defects are the schema's business (shape, keys, enums, ranges).
+const SCHEMA_INVALID: &[&str] = &[
+    "tests/fixtures/structure/duplicate-key.yaml",
+    "tests/fixtures/structure/invalid-value-kind.yaml",
+    "tests/fixtures/structure/invalid-value-numbers.yaml",
+    "tests/fixtures/structure/missing-key.yaml",
+    "tests/fixtures/structure/unknown-key-top.yaml",
+    "tests/fixtures/structure/unknown-key.yaml",
+    "tests/fixtures/structure/unknown-rule.yaml",
+    "tests/fixtures/structure/wrong-type-alias.yaml",
+    "tests/fixtures/structure/wrong-type-list.yaml",
+    "tests/fixtures/structure/wrong-type.yaml",
+    "tests/fixtures/structure/yaml-syntax.yaml",
+];
+
+#[test]
+fn the_schema_accepts_valid_specs_and_rejects_broken_ones() {
+    let schema = "edasmith.schema.json";
+    let all: Vec<String> = examples()
+        .into_iter()
+        .chain(yaml_files("tests/fixtures/structure"))
+        .chain(yaml_files("tests/fixtures/rules"))
+        .collect();
+    for spec in &all {
+        let expect_valid = !SCHEMA_INVALID.contains(&spec.as_str());
+        let output = validator(
+            "tools/.venv/bin/python",
+            &["tools/schema-validate.py", schema, spec],
+        );
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            output.status.success(),
+            expect_valid,
+            "{spec}: expected valid={expect_valid}:\n{text}"
+        );
+    }
+}
