@@ -103,6 +103,43 @@ impl ServiceLoad {
     pub fn overloaded(&self) -> bool {
         self.utilization().is_some_and(|u| u > 1.0)
     }
+
+    /// The level a table or a diagram colours the service by; `None` without a capacity.
+    pub fn level(&self) -> Option<Level> {
+        self.utilization().map(Level::of)
+    }
+}
+
+/// Utilization levels, as the table's colours and a load diagram's legend show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Under 70 %.
+    Low,
+    /// 70 % to 100 %.
+    High,
+    /// Over 100 % (or unbounded).
+    Over,
+}
+
+impl Level {
+    pub fn of(utilization: f64) -> Level {
+        if utilization > 1.0 {
+            Level::Over
+        } else if utilization >= 0.7 {
+            Level::High
+        } else {
+            Level::Low
+        }
+    }
+
+    /// The legend's wording.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Low => "under 70 %",
+            Level::High => "70-100 %",
+            Level::Over => "over 100 %",
+        }
+    }
 }
 
 /// One relation to one target, with what flows along it.

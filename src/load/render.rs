@@ -6,7 +6,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthStr;
 
-use super::{LoadTable, ServiceLoad, format_number, format_percent};
+use super::{Level, LoadTable, ServiceLoad, format_number, format_percent};
 use crate::model::Model;
 
 /// Bar cells for 100 %: a full bar of [`BAR_CELLS`] is 200 %.
@@ -15,16 +15,15 @@ const BAR_CELLS: usize = 20;
 const MAX_PEAKS_LISTED: usize = 8;
 const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 
-/// Levels, as the load diagram's legend: under 70 %, 70-100 %, over 100 %.
+/// Colours by level (see [`Level`]): green, yellow, red.
 fn level_style(utilization: f64, color: bool) -> Style {
     if !color {
-        Style::new()
-    } else if utilization > 1.0 {
-        AnsiColor::Red.on_default().bold()
-    } else if utilization >= 0.7 {
-        AnsiColor::Yellow.on_default()
-    } else {
-        AnsiColor::Green.on_default()
+        return Style::new();
+    }
+    match Level::of(utilization) {
+        Level::Over => AnsiColor::Red.on_default().bold(),
+        Level::High => AnsiColor::Yellow.on_default(),
+        Level::Low => AnsiColor::Green.on_default(),
     }
 }
 

@@ -37,6 +37,11 @@ relations:
     assert_eq!(table.get("price").unwrap().reads, Some(0.0));
     assert_eq!(table.get("web").unwrap().reads, None);
     assert_eq!(table.get("price").unwrap().utilization(), None);
+    assert_eq!(catalog.level(), Some(Level::Over));
+    assert_eq!(table.get("price").unwrap().level(), None);
+    assert_eq!(Level::of(0.7), Level::High);
+    assert_eq!(Level::of(0.69), Level::Low);
+    assert_eq!(Level::of(1.0), Level::High);
 }
 
 #[test]
