@@ -254,3 +254,47 @@ fn json_numbers_are_integers_when_whole() {
     .unwrap();
     assert_eq!(json, "[9000,1.1,0.3,null]");
 }
+
+#[test]
+fn edges_carry_their_flow_for_a_diagram() {
+    let (model, table) = table(
+        "services:
+  web: { kind: frontend, peak: 100 }
+  a: {}
+  b: {}
+  c: {}
+relations:
+  - { from: web, to: [a, b], type: sync, operation: GET /x, rate: 2 }
+  - { from: a, to: c, type: event, message: ASeen, rate: 0.5 }
+  - { from: b, to: b, type: sync, operation: POST /loop }
+  - { from: b, to: c, type: sync, operation: GET /c }
+",
+    );
+    let flows: Vec<(&str, &str, Option<f64>)> = table
+        .edges
+        .iter()
+        .map(|edge| {
+            (
+                model.services[edge.from].id.as_str(),
+                model.services[edge.to].id.as_str(),
+                edge.flow,
+            )
+        })
+        .collect();
+    assert_eq!(
+        flows,
+        [
+            ("web", "a", Some(200.0)),
+            ("web", "b", Some(200.0)),
+            ("a", "c", Some(100.0)),
+            ("b", "b", None),
+            ("b", "c", None),
+        ]
+    );
+    // b calls itself: unbounded. Unbounded calls outweigh any finite volume, so the read
+    // share counts them only: b's one unbounded call is a POST, c's a GET.
+    assert_eq!(table.get("b").unwrap().reads, Some(0.0));
+    assert_eq!(table.get("c").unwrap().reads, Some(1.0));
+    assert_eq!(table.get("c").unwrap().queued, Some(100.0));
+    assert_eq!(table.get("c").unwrap().load, None);
+}
