@@ -59,8 +59,7 @@ fn five_thousand_services_take_milliseconds() {
     let started = Instant::now();
     let table = load::analyze(model);
     let mut findings = Vec::new();
-    load_rules::capacity_exceeded::check(&context, &mut findings);
-    load_rules::spike_not_isolated::check(&context, &mut findings);
+    load_rules::check(&context, &mut findings);
     let rows = load::json_rows(model, &table);
     let text = load::render::render_human(model, &table, false);
     let elapsed = started.elapsed();

@@ -2,7 +2,6 @@ use crate::declare_rule;
 use crate::load::{self, LoadTable, format_number, format_percent};
 use crate::model::Model;
 use crate::report::Finding;
-use crate::rules::Context;
 
 declare_rule! {
     /// A service gets more requests at the spike than its declared `capacity`.
@@ -49,11 +48,6 @@ declare_rule! {
     ///       reply: [OrderCreated, OrderRejected], rate: 0.05 }  # queued, not passed on
     /// ```
     pub static META = ("capacity-exceeded", Error);
-}
-
-/// Reports each service whose load at the spike is above its capacity.
-pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
-    out.extend(findings(context.model, &load::analyze(context.model)));
 }
 
 /// The findings for one load table (the spec's peaks, or a `--peak` scenario).

@@ -1,8 +1,7 @@
 use crate::declare_rule;
-use crate::load::{self, LoadTable, format_number};
+use crate::load::{LoadTable, format_number};
 use crate::model::{Model, ServiceKind};
 use crate::report::Finding;
-use crate::rules::Context;
 
 declare_rule! {
     /// A service that the spike reaches declares no `capacity`, so whether it holds is unknown.
@@ -37,11 +36,6 @@ declare_rule! {
     ///   - { from: web, to: catalog, type: sync, operation: GET /products }
     /// ```
     pub static META = ("capacity-undeclared", Info);
-}
-
-/// Reports each service with load at the spike and no capacity.
-pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
-    out.extend(findings(context.model, &load::analyze(context.model)));
 }
 
 /// The findings for one load table.

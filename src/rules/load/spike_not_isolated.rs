@@ -4,7 +4,6 @@ use crate::declare_rule;
 use crate::load::{self, LoadTable, format_number};
 use crate::model::{Model, RelationKind, ServiceKind};
 use crate::report::Finding;
-use crate::rules::Context;
 
 declare_rule! {
     /// An entry point with a `peak` shares its synchronous path or a database with the regular entry points.
@@ -50,11 +49,6 @@ declare_rule! {
     ///       reply: [OrderCreated, OrderRejected] }
     /// ```
     pub static META = ("spike-not-isolated", Warning);
-}
-
-/// Reports each spike entry point that is not isolated from the regular entry points.
-pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
-    out.extend(findings(context.model, &load::analyze(context.model)));
 }
 
 /// The findings for one load table. Linear in services + relations: one forward search
