@@ -5,8 +5,10 @@
 //! [`saga`] check it, and [`report`] renders the result.
 
 pub mod analysis;
+pub mod codegen;
 pub mod derive;
 pub mod diagram;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod names;

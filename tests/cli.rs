@@ -482,7 +482,15 @@ fn quiet_prints_only_findings() {
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in ["analyze", "explain", "schema", "init", "completions"] {
+    for command in [
+        "analyze",
+        "explain",
+        "schema",
+        "init",
+        "completions",
+        "diagram",
+        "export",
+    ] {
         let output = edasmith(&[command, "--help"]);
         assert_eq!(code(&output), 0, "{command}");
         assert!(

@@ -8,6 +8,8 @@ mod analyze;
 mod completions;
 mod diagram;
 mod explain;
+mod export;
+mod generate;
 mod init;
 mod load;
 mod output;
@@ -81,6 +83,14 @@ enum Command {
         after_help = "Examples:\n  edasmith diagram spec.yaml --format mermaid\n  edasmith diagram spec.yaml --format dot --view saga --name terminate-contract -o saga.dot\n  edasmith diagram spec.yaml --out-dir diagrams/"
     )]
     Diagram(diagram::Args),
+    /// Export the model to other tools' formats (AsyncAPI 3.0, one document per service).
+    #[command(after_help = "Example:\n  edasmith export asyncapi spec.yaml --out-dir asyncapi/")]
+    Export(export::Args),
+    /// Generate a Cargo workspace: message contracts and one crate per service.
+    #[command(
+        after_help = "Examples:\n  edasmith generate spec.yaml --out workspace\n  edasmith generate spec.yaml --out workspace --check\n\nFiles under `generated/` are rewritten on every run; the others are written once and are yours."
+    )]
+    Generate(generate::Args),
     /// Show the load at a spike per service (peak, capacity, rate), and try other peaks.
     #[command(
         after_help = "Examples:\n  edasmith load examples/promotion/before.yaml\n  edasmith load spec.yaml --peak web=5000 --peak app=1_000\n  edasmith load spec.yaml --format json\n\nload = peak + sum over sync calls of rate x caller's load; async messages queue.\nExit 1 when the spec has other errors (printed instead) or a service is over its capacity."
@@ -121,6 +131,8 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Diagram(args) => diagram::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Generate(args) => generate::run(&args),
         Command::Load(args) => load::run(&args),
     };
     match result {

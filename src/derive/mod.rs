@@ -206,10 +206,19 @@ fn collect_aggregates(model: &Model, commands: &[Command]) -> Vec<Aggregate> {
             aggregates.items[at].owner = Some(relation.to[0].value.clone());
         }
     }
+    // Commands grouped by aggregate once: scanning every command per aggregate is
+    // quadratic on a large SRD.
+    let mut commands_of: HashMap<&str, Vec<&Command>> = HashMap::new();
+    for command in commands {
+        if let Some(aggregate) = &command.aggregate {
+            commands_of.entry(aggregate).or_default().push(command);
+        }
+    }
     let mut aggregates = aggregates.items;
     for aggregate in &mut aggregates {
         aggregate.events = aggregate_events(model, &aggregate.id, &async_data);
-        aggregate.suggested_events = suggestions(aggregate, commands);
+        let about = commands_of.get(aggregate.id.as_str());
+        aggregate.suggested_events = suggestions(aggregate, about.map_or(&[], Vec::as_slice));
     }
     aggregates
 }
@@ -237,13 +246,12 @@ fn aggregate_events(model: &Model, aggregate: &str, async_data: &AsyncData<'_>) 
 
 /// Commands handled by the aggregate's owner suggest the event that should follow them,
 /// when the aggregate does not have it yet.
-fn suggestions(aggregate: &Aggregate, commands: &[Command]) -> Vec<SuggestedEvent> {
+fn suggestions(aggregate: &Aggregate, commands: &[&Command]) -> Vec<SuggestedEvent> {
     let Some(owner) = &aggregate.owner else {
         return Vec::new();
     };
     commands
         .iter()
-        .filter(|command| command.aggregate.as_deref() == Some(aggregate.id.as_str()))
         .filter(|command| command.handlers.iter().any(|h| h == owner))
         .filter_map(|command| {
             let event = suggested_event(&command.name)?;

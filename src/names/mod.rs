@@ -5,8 +5,12 @@
 //! Korean `계약` becomes `gyeyak` the same way in every output.
 
 mod hangul;
+mod ident;
 
 pub use hangul::romanize;
+pub use ident::{
+    Case, Idents, escape_keyword, invalid_package_name, is_keyword, join_words, package_name, unraw,
+};
 
 /// The ASCII words of a name: Hangul romanized per syllable, camel case split,
 /// everything that is not a letter or digit a separator. `ContractTerminated` ->

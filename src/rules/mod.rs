@@ -7,7 +7,10 @@
 //! so they have metadata and no check.
 
 pub mod config;
+pub mod data;
+pub mod events;
 pub mod load;
+pub mod messaging;
 pub mod saga;
 pub mod structure;
 pub mod sync;
@@ -102,10 +105,72 @@ pub fn all() -> Vec<Rule> {
 
 /// The rules that check a built model (everything but the structural ones).
 fn checks() -> Vec<Rule> {
-    let mut rules = vec![Rule {
-        meta: &structure::NAME_NOT_ASCII,
-        check: Some(structure::name_not_ascii),
-    }];
+    let mut rules = vec![
+        Rule {
+            meta: &structure::NAME_NOT_ASCII,
+            check: Some(structure::name_not_ascii),
+        },
+        Rule {
+            meta: &messaging::event_multiple_publishers::META,
+            check: Some(messaging::event_multiple_publishers::check),
+        },
+        Rule {
+            meta: &messaging::event_publisher_not_owner::META,
+            check: Some(messaging::event_publisher_not_owner::check),
+        },
+        Rule {
+            meta: &messaging::command_without_reply::META,
+            check: Some(messaging::command_without_reply::check),
+        },
+        Rule {
+            meta: &messaging::command_multiple_handlers::META,
+            check: Some(messaging::command_multiple_handlers::check),
+        },
+        Rule {
+            meta: &messaging::message_with_reply::META,
+            check: Some(messaging::message_with_reply::check),
+        },
+        Rule {
+            meta: &messaging::async_without_message::META,
+            check: Some(messaging::async_without_message::check),
+        },
+        Rule {
+            meta: &events::cdc_style_event_name::META,
+            check: Some(events::cdc_style_event_name::check),
+        },
+        Rule {
+            meta: &events::api_style_event_name::META,
+            check: Some(events::api_style_event_name::check),
+        },
+        Rule {
+            meta: &events::event_not_past_tense::META,
+            check: Some(events::event_not_past_tense::check),
+        },
+        Rule {
+            meta: &events::lifecycle_unknown_state::META,
+            check: Some(events::lifecycle_unknown_state::check),
+        },
+        Rule {
+            meta: &events::lifecycle_unreachable_state::META,
+            check: Some(events::lifecycle_unreachable_state::check),
+        },
+        Rule {
+            meta: &events::event_outside_lifecycle::META,
+            check: Some(events::event_outside_lifecycle::check),
+        },
+        Rule {
+            meta: &data::payload_missing_needed_field::META,
+            check: Some(data::payload_missing_needed_field::check),
+        },
+        Rule {
+            meta: &data::query_back::META,
+            check: Some(data::query_back::check),
+        },
+        Rule {
+            meta: &data::shared_database::META,
+            check: Some(data::shared_database::check),
+        },
+    ];
     rules.extend(sync::checks());
     rules.extend(saga::checks());
     rules.extend(load::checks());

@@ -1,0 +1,100 @@
+//! `edasmith export asyncapi`: one AsyncAPI 3.0 document per service.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use edasmith::write::OutputDir;
+
+use super::{Outcome, output};
+use edasmith::analysis::{self, Options};
+use edasmith::export::{self, asyncapi};
+use edasmith::report::{self, Severity};
+use edasmith::spec::Limits;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    format: Format,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Format {
+    /// One AsyncAPI 3.0.0 document per service (`<service>.asyncapi.yaml`): channels,
+    /// send/receive operations, command replies with a correlationId, payload schemas.
+    #[command(
+        after_help = "Documents: every service of kind `service`, and every frontend or external that sends or receives an asynchronous message.\n\nKeys and file names are the names in kebab-case ASCII (Hangul romanized), the same in every document; names that meet on one key are told apart by `-2`, `-3`, … in the order of their spelling.\n\nChannel addresses:\n  event    <system>.<aggregate>.<event>      publisher: send, subscribers: receive\n  command  <system>.<handler>.<command>      sender: send + reply, handler: receive + reply\n  reply    <system>.<handler>.<command>-reply  (correlationId: $message.header#/correlationId)\n  message  <system>.<receiver>.<message>     one-way: send, receive, no reply\n\nExample:\n  edasmith export asyncapi examples/telecom-ko/spec.yaml --out-dir asyncapi/"
+    )]
+    Asyncapi(AsyncapiArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct AsyncapiArgs {
+    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
+    #[arg(required = true, value_name = "SPEC")]
+    specs: Vec<PathBuf>,
+    /// The folder the documents are written to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    /// `info.version` of every document.
+    #[arg(long, value_name = "VERSION", default_value_t = asyncapi::Options::default().api_version)]
+    api_version: String,
+    /// Largest spec file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    max_file_size: u64,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    match &args.format {
+        Format::Asyncapi(args) => run_asyncapi(args),
+    }
+}
+
+/// Analyzes the specs; with no error finding, writes every document (all or none are
+/// rendered before the first write).
+fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
+    let options = Options {
+        limits: Limits {
+            max_file_bytes: args.max_file_size,
+            ..Limits::default()
+        },
+        deny_warnings: false,
+    };
+    let analysis = analysis::analyze_paths(&args.specs, &options)?;
+    if analysis
+        .findings
+        .iter()
+        .any(|finding| finding.severity != Severity::Info)
+    {
+        output::stderr(&report::human::render_findings(
+            &analysis,
+            output::stderr_color(),
+        ));
+    }
+    if analysis.has_errors() {
+        return Ok(Outcome::Failed);
+    }
+    let documents = export::documents(
+        &analysis.model,
+        &analysis.derived,
+        &asyncapi::Options {
+            api_version: args.api_version.clone(),
+        },
+    );
+    let files = documents
+        .iter()
+        .map(|document| Ok((document.file_name.clone(), document.to_yaml()?)))
+        .collect::<Result<Vec<_>, export::ExportError>>()?;
+    let out = OutputDir::create(&args.out_dir)
+        .with_context(|| format!("cannot export to `{}`", args.out_dir.display()))?;
+    let written = files
+        .iter()
+        .map(|(name, text)| out.write(name, text.as_bytes()))
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("cannot export to `{}`", args.out_dir.display()))?;
+    let listing: String = written
+        .iter()
+        .map(|path| format!("{}\n", path.display()))
+        .collect();
+    output::stdout(&listing).context("cannot list the written files")?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,113 @@
+//! `edasmith generate`: the model as a Cargo workspace (contracts + one crate per
+//! service). Nothing is written when the spec has error findings.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use super::{Outcome, output};
+use edasmith::analysis::{self, Options};
+use edasmith::codegen::{self, FileStatus, OutputDir, Ownership, Templates};
+use edasmith::report;
+use edasmith::spec::Limits;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
+    #[arg(required = true, value_name = "SPEC")]
+    specs: Vec<PathBuf>,
+    /// The workspace folder to write (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Write nothing; exit 1 listing every generated file that is stale or missing.
+    #[arg(long)]
+    check: bool,
+    /// A folder of templates overriding the embedded ones by file name.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Largest spec file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    max_file_size: u64,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let options = Options {
+        limits: Limits {
+            max_file_bytes: args.max_file_size,
+            ..Limits::default()
+        },
+        deny_warnings: false,
+    };
+    let analysis = analysis::analyze_paths(&args.specs, &options)?;
+    if !analysis.findings.is_empty() {
+        // Warnings do not stop generation, but the team should see them.
+        output::stderr(&report::human::render_findings(
+            &analysis,
+            output::stderr_color(),
+        ));
+    }
+    if analysis.has_errors() {
+        output::error("the spec has errors: nothing generated");
+        return Ok(Outcome::Failed);
+    }
+    let templates = match &args.templates {
+        Some(dir) => Templates::with_overrides(dir)?,
+        None => Templates::embedded()?,
+    };
+    let files = codegen::render(&analysis, &templates)?;
+    let out = OutputDir::open(&args.out)?;
+    if args.check {
+        let changes = codegen::changes(&out, &files)?;
+        let drift: Vec<_> = changes.iter().filter(|c| c.is_drift()).collect();
+        let mut notes = String::new();
+        for change in changes.iter().filter(|c| !c.is_drift()) {
+            notes.push_str(&format!(
+                "note: {} is missing (a file of yours: `generate` would create it)\n",
+                change.path
+            ));
+        }
+        output::stderr(&notes);
+        if drift.is_empty() {
+            output::stderr(&format!(
+                "{}: generated files up to date ({} files)\n",
+                args.out.display(),
+                files.len()
+            ));
+            return Ok(Outcome::Clean);
+        }
+        let mut report = String::new();
+        for change in &drift {
+            let what = match change.status {
+                FileStatus::Missing => "missing",
+                FileStatus::Obsolete => "obsolete",
+                _ => "stale",
+            };
+            report.push_str(&format!("{what}: {}\n", change.path));
+        }
+        output::stdout(&report).context("cannot write the report")?;
+        output::error(&format!(
+            "{} generated files out of date: run `edasmith generate` without --check",
+            drift.len()
+        ));
+        return Ok(Outcome::Failed);
+    }
+    let changes = codegen::write(&out, &files)?;
+    let count = |ownership, removed: bool| {
+        changes
+            .iter()
+            .filter(|c| c.ownership == ownership && (c.status == FileStatus::Obsolete) == removed)
+            .count()
+    };
+    output::stderr(&format!(
+        "{}: {} files: {} generated written, {} created for you, {} obsolete removed, in {} ms\n",
+        args.out.display(),
+        files.len(),
+        count(Ownership::Generated, false),
+        count(Ownership::User, false),
+        count(Ownership::Generated, true),
+        started.elapsed().as_millis()
+    ));
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,1181 @@
+//! The view the templates render: every identifier resolved (romanized, escaped,
+//! disambiguated), every Rust type written out, in spec order.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::model::{Data, FieldType, Model, OnFailure, SagaStyle, ServiceKind};
+use crate::names::{Case, Idents, package_name, stable_words, unraw};
+use crate::saga::CompensationPath;
+
+#[derive(Debug, Serialize)]
+pub struct Workspace {
+    /// The system's name as written in the spec.
+    pub system: String,
+    pub contracts: Contracts,
+    pub services: Vec<ServiceCrate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Contracts {
+    pub package: String,
+    pub lib: String,
+    pub data: Vec<DataType>,
+    pub messages: Vec<MessageType>,
+    pub replies: Vec<ReplyEnum>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DataType {
+    pub ident: String,
+    pub wire: String,
+    pub doc: Vec<String>,
+    pub fields: Vec<FieldView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    pub ident: String,
+    pub wire: String,
+    /// Whether serde needs `rename` (the identifier differs from the spec's name).
+    pub rename: bool,
+    /// The type inside the contracts crate's `generated` module.
+    pub ty: String,
+    pub doc: Option<String>,
+    #[serde(skip)]
+    data: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MessageType {
+    pub ident: String,
+    pub wire: String,
+    pub doc: Vec<String>,
+    pub fields: Vec<FieldView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReplyEnum {
+    pub ident: String,
+    pub command: String,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    pub ident: String,
+    pub wire: String,
+    /// The type, as a path from a service crate.
+    pub ty: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceCrate {
+    pub id: String,
+    pub label: String,
+    pub package: String,
+    pub lib: String,
+    /// Folder, relative to the workspace.
+    pub dir: String,
+    pub contracts_package: String,
+    /// The name service crates use for the contracts crate (`contracts`).
+    pub contracts_lib: String,
+    pub aggregates: Vec<AggregateView>,
+    pub commands: Vec<CommandHandler>,
+    pub subscriptions: Vec<Subscription>,
+    pub reply_handlers: Vec<ReplyHandler>,
+    pub outbound: Vec<OutboundView>,
+    pub orchestrations: Vec<Orchestration>,
+    pub choreographies: Vec<Choreography>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AggregateView {
+    pub ident: String,
+    pub test_ident: String,
+    pub wire: String,
+    pub doc: Vec<String>,
+    /// The contracts data struct it holds, when the data is declared.
+    pub data_ty: Option<String>,
+    pub lifecycle: Option<Lifecycle>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Lifecycle {
+    pub state_ident: String,
+    pub event_ident: String,
+    pub states: Vec<StateView>,
+    pub events: Vec<LifecycleEvent>,
+    /// Match arms of `apply`, in spec order.
+    pub arms: Vec<Arm>,
+    /// Every (state, event) pair is legal: `apply` needs no rejecting arm.
+    pub complete: bool,
+    /// Some events copy no field: the copy `match` needs a catch-all arm.
+    pub copy_catch_all: bool,
+    /// Legal transitions for the tests: (from expression, event index, to ident).
+    pub legal: Vec<(String, usize, String)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StateView {
+    pub ident: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LifecycleEvent {
+    pub ident: String,
+    pub wire: String,
+    pub ty: String,
+    /// Fields of the aggregate's data that the event carries: copied on apply.
+    pub copies: Vec<CopyField>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CopyField {
+    pub ident: String,
+    /// `false` for `Copy` types (`bool`, `i64`): no `.clone()` needed.
+    pub clone: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Arm {
+    /// `None`, or `Some(State::A | State::B)`.
+    pub from: String,
+    pub event: String,
+    pub to: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommandHandler {
+    pub trait_ident: String,
+    /// The trait's method: distinct across the service, so one type can implement
+    /// every handler without ambiguous calls.
+    pub method: String,
+    pub ty: String,
+    pub wire: String,
+    pub senders: Vec<String>,
+    /// `()` when the command declares no reply.
+    pub reply_ty: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Subscription {
+    pub trait_ident: String,
+    /// The trait's method: distinct across the service, so one type can implement
+    /// every handler without ambiguous calls.
+    pub method: String,
+    pub ty: String,
+    pub wire: String,
+    /// `event` or `message`.
+    pub kind: String,
+    pub from: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReplyHandler {
+    pub trait_ident: String,
+    /// The trait's method: distinct across the service, so one type can implement
+    /// every handler without ambiguous calls.
+    pub method: String,
+    pub ty: String,
+    pub command: String,
+    pub handler: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutboundView {
+    pub variant: String,
+    pub method: String,
+    pub ty: String,
+    pub wire: String,
+    /// `event`, `command` or `message`.
+    pub kind: String,
+    pub to: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Orchestration {
+    pub ident: String,
+    pub test_ident: String,
+    pub action_ident: String,
+    pub wire: String,
+    pub label: String,
+    pub actions: Vec<StateView>,
+    pub steps: Vec<SagaStep>,
+    pub paths: Vec<PathView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SagaStep {
+    pub number: usize,
+    pub service: String,
+    pub action: String,
+    pub action_wire: String,
+    /// The go/no-go step.
+    pub pivot: bool,
+    pub retried: bool,
+    /// Expected outcome of its failure: `retry`, `compensate` or `abort`.
+    pub on_failure: String,
+    pub compensations: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PathView {
+    pub failed_step: usize,
+    pub actions: Vec<String>,
+    pub wires: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Choreography {
+    pub trait_ident: String,
+    pub test_ident: String,
+    pub paths_fn: String,
+    pub wire: String,
+    pub label: String,
+    pub methods: Vec<ChoreographyMethod>,
+    pub paths: Vec<PathView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChoreographyMethod {
+    pub ident: String,
+    pub number: usize,
+    pub wire: String,
+    /// The event that triggers it (the previous step's `emits`).
+    pub trigger_ty: Option<String>,
+    pub trigger_wire: Option<String>,
+    /// The event it emits, or `()`.
+    pub output_ty: String,
+    pub compensation_of: Option<usize>,
+}
+
+/// Doc comment lines for a text (one per line, trimmed at the end).
+fn doc_lines(text: &str) -> Vec<String> {
+    text.lines().map(|l| l.trim_end().to_owned()).collect()
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "nobody yet".to_owned()
+    } else {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The identifier source of an element: its `code:`, else its id.
+fn code_or_id(code: Option<&crate::model::Name>, id: &str) -> String {
+    code.map_or_else(|| id.to_owned(), |c| c.value.clone())
+}
+
+/// A message name's roles, collected over the derivations.
+#[derive(Default)]
+struct Roles {
+    doc: Vec<String>,
+    fields: Vec<FieldView>,
+    fields_known: bool,
+}
+
+struct Builder<'a> {
+    model: &'a Model,
+    analysis: &'a Analysis,
+    /// Data id -> (struct ident, field idents by field name).
+    data_idents: HashMap<String, (String, HashMap<String, String>)>,
+    /// Message name -> ident.
+    messages: HashMap<String, String>,
+    /// Message name -> its fields, as generated.
+    message_fields: HashMap<String, Vec<FieldView>>,
+    /// Command name -> reply enum ident.
+    replies: HashMap<String, String>,
+    contracts_lib: String,
+}
+
+/// Builds the view of the whole workspace.
+pub fn build(analysis: &Analysis) -> Workspace {
+    let model = &analysis.model;
+    let system = model.system_name();
+    let system_words = stable_words(&system);
+    let mut packages = BTreeSet::new();
+    let contracts_package = allocate_package(
+        &mut packages,
+        [system_words.clone(), vec!["contracts".into()]].concat(),
+    );
+    let contracts_lib = contracts_package.replace('-', "_");
+    let mut builder = Builder {
+        model,
+        analysis,
+        data_idents: HashMap::new(),
+        messages: HashMap::new(),
+        message_fields: HashMap::new(),
+        replies: HashMap::new(),
+        // Service crates depend on the contracts under this name (`package = ...` in
+        // their Cargo.toml): short paths, the same in every workspace.
+        contracts_lib: "contracts".to_owned(),
+    };
+    let data = builder.data_types();
+    let (messages, replies) = builder.message_types();
+    let contracts = Contracts {
+        package: contracts_package.clone(),
+        lib: contracts_lib.clone(),
+        data,
+        messages,
+        replies,
+    };
+    let services = model
+        .services
+        .iter()
+        .filter(|s| s.kind == ServiceKind::Service)
+        .map(|service| {
+            let words = stable_words(&code_or_id(service.code.as_ref(), &service.id.value));
+            let package = allocate_package(
+                &mut packages,
+                [system_words.clone(), words.clone()].concat(),
+            );
+            builder.service(service, package, &contracts_package)
+        })
+        .collect();
+    Workspace {
+        system,
+        contracts,
+        services,
+    }
+}
+
+fn allocate_package(used: &mut BTreeSet<String>, words: Vec<String>) -> String {
+    let base = package_name(&words);
+    let mut name = base.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}
+
+impl Builder<'_> {
+    fn data_types(&mut self) -> Vec<DataType> {
+        let mut idents = Idents::types();
+        for data in &self.model.data {
+            let ident = idents.name(&code_or_id(data.code.as_ref(), &data.id.value));
+            let mut fields = Idents::new(Case::Snake);
+            let by_name = data
+                .fields
+                .iter()
+                .map(|f| (f.name.value.clone(), fields.name(&f.name.value)))
+                .collect();
+            self.data_idents
+                .insert(data.id.value.clone(), (ident, by_name));
+        }
+        let model = self.model;
+        model
+            .data
+            .iter()
+            .map(|data| {
+                let ident = self.data_idents[&data.id.value].0.clone();
+                let mut doc = vec![format!("Data `{}` ({}).", data.id.value, data.label())];
+                if let Some(owner) = &data.owner {
+                    doc.push(format!("Owned by the `{}` service.", owner.value));
+                }
+                if let Some(description) = &data.description {
+                    doc.push(String::new());
+                    doc.extend(doc_lines(description));
+                }
+                let fields = data
+                    .fields
+                    .iter()
+                    .map(|f| self.field(data, &f.name.value))
+                    .collect();
+                DataType {
+                    ident,
+                    wire: data.id.value.clone(),
+                    doc,
+                    fields,
+                }
+            })
+            .collect()
+    }
+
+    /// A field of a data, typed.
+    fn field(&self, data: &Data, name: &str) -> FieldView {
+        let ident = self
+            .data_idents
+            .get(&data.id.value)
+            .and_then(|(_, fields)| fields.get(name))
+            .cloned()
+            .unwrap_or_else(|| Idents::new(Case::Snake).name(name));
+        let (ty, doc) = match data.field(name) {
+            Some(field) => self.rust_type(&field.ty, &data.id.value, true),
+            None => (
+                "String".to_owned(),
+                Some(format!("`{name}` is not a field of `{}`.", data.id.value)),
+            ),
+        };
+        FieldView {
+            rename: unraw(&ident) != name,
+            ident,
+            wire: name.to_owned(),
+            ty,
+            doc,
+            data: Some(data.id.value.clone()),
+        }
+    }
+
+    /// The Rust type of a field type, as a path inside the contracts `generated`
+    /// module; `direct` is false inside a list (a `Vec` needs no box).
+    fn rust_type(&self, ty: &FieldType, owner: &str, direct: bool) -> (String, Option<String>) {
+        match ty {
+            FieldType::List(inner) => {
+                let (inner, doc) = self.rust_type(inner, owner, false);
+                (format!("Vec<{inner}>"), doc)
+            }
+            FieldType::Named(name) => {
+                let scalar = match name.as_str() {
+                    "string" => Some("String"),
+                    "int" => Some("i64"),
+                    "bool" => Some("bool"),
+                    "decimal" => Some("super::scalar::Decimal"),
+                    "date" => Some("super::scalar::Date"),
+                    "datetime" => Some("super::scalar::DateTime"),
+                    "uuid" => Some("super::scalar::Uuid"),
+                    _ => None,
+                };
+                if let Some(scalar) = scalar {
+                    return (scalar.to_owned(), None);
+                }
+                match self.data_idents.get(name) {
+                    Some((ident, _)) if direct && self.reaches(name, owner) => (
+                        format!("Option<Box<super::data::{ident}>>"),
+                        Some(format!(
+                            "Optional and boxed: `{name}` refers back to `{owner}`."
+                        )),
+                    ),
+                    Some((ident, _)) => (format!("super::data::{ident}"), None),
+                    None => (
+                        "String".to_owned(),
+                        Some(format!("Unknown type `{name}`, carried as text.")),
+                    ),
+                }
+            }
+        }
+    }
+
+    /// Whether data `from` contains `to` directly (not through a list), transitively:
+    /// such a field would make an infinitely large struct.
+    fn reaches(&self, from: &str, to: &str) -> bool {
+        let mut stack = vec![from.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(current) = stack.pop() {
+            if current == to {
+                return true;
+            }
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            if let Some(data) = self.model.data(&current) {
+                for field in &data.fields {
+                    if let FieldType::Named(name) = &field.ty
+                        && self.model.data(name).is_some()
+                    {
+                        stack.push(name.clone());
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// The fields a relation carries: its payload, else every field of its data.
+    fn relation_fields(&self, relation: &crate::model::Relation) -> Vec<FieldView> {
+        let Some(data) = relation
+            .data
+            .as_ref()
+            .and_then(|d| self.model.data(&d.value))
+        else {
+            return Vec::new();
+        };
+        match &relation.payload {
+            Some(payload) => payload
+                .iter()
+                .map(|name| self.field(data, &name.value))
+                .collect(),
+            None => data
+                .fields
+                .iter()
+                .map(|f| self.field(data, &f.name.value))
+                .collect(),
+        }
+    }
+
+    fn message_types(&mut self) -> (Vec<MessageType>, Vec<ReplyEnum>) {
+        let derived = &self.analysis.derived;
+        let model = self.model;
+        let mut order: Vec<String> = Vec::new();
+        let mut roles: HashMap<String, Roles> = HashMap::new();
+        fn role<'r>(
+            order: &mut Vec<String>,
+            roles: &'r mut HashMap<String, Roles>,
+            name: &str,
+        ) -> &'r mut Roles {
+            if !roles.contains_key(name) {
+                order.push(name.to_owned());
+            }
+            roles.entry(name.to_owned()).or_default()
+        }
+        for event in &derived.events {
+            let entry = role(&mut order, &mut roles, &event.name);
+            let aggregate = event
+                .aggregate
+                .as_deref()
+                .map_or(String::new(), |a| format!(" of aggregate `{a}`"));
+            entry.doc.push(format!(
+                "Domain event{aggregate}: published by {}; consumed by {}.",
+                list(&event.publisher.iter().cloned().collect::<Vec<_>>()),
+                list(&event.subscribers)
+            ));
+        }
+        for command in &derived.commands {
+            role(&mut order, &mut roles, &command.name)
+                .doc
+                .push(format!(
+                    "Command: sent by {}; handled by {}.",
+                    list(&command.senders),
+                    list(&command.handlers)
+                ));
+            for reply in &command.replies {
+                role(&mut order, &mut roles, reply).doc.push(format!(
+                    "Reply to `{}`: sent by {}; consumed by {}.",
+                    command.name,
+                    list(&command.handlers),
+                    list(&command.senders)
+                ));
+            }
+        }
+        for message in &derived.messages {
+            role(&mut order, &mut roles, &message.name)
+                .doc
+                .push(format!(
+                    "One-way message: sent by {}; received by {}.",
+                    list(&message.senders),
+                    list(&message.receivers)
+                ));
+        }
+        for saga in &model.sagas {
+            for step in &saga.steps {
+                if let Some(emits) = &step.emits {
+                    role(&mut order, &mut roles, &emits.value);
+                }
+            }
+        }
+        // Fields: the relations that carry the message, else a lifecycle event's data.
+        for relation in model.relations.iter().filter(|r| r.kind.is_async()) {
+            let Some(message) = &relation.message else {
+                continue;
+            };
+            let fields = self.relation_fields(relation);
+            if let Some(entry) = roles.get_mut(&message.value) {
+                merge_fields(entry, fields);
+            }
+        }
+        for data in &model.data {
+            for transition in &data.transitions {
+                if let Some(entry) = roles.get_mut(&transition.event.value)
+                    && !entry.fields_known
+                {
+                    let fields = data
+                        .fields
+                        .iter()
+                        .map(|f| self.field(data, &f.name.value))
+                        .collect();
+                    merge_fields(entry, fields);
+                }
+            }
+        }
+        // A reply that is also an event carries the event's fields (already merged).
+        let mut idents = Idents::types();
+        let mut messages = Vec::new();
+        for name in &order {
+            let ident = idents.name(name);
+            self.messages.insert(name.clone(), ident.clone());
+            let entry = roles.remove(name).unwrap_or_default();
+            self.message_fields
+                .insert(name.clone(), entry.fields.clone());
+            let mut doc = vec![format!("`{name}`")];
+            if !entry.doc.is_empty() {
+                doc.push(String::new());
+            }
+            doc.extend(entry.doc);
+            messages.push(MessageType {
+                ident,
+                wire: name.clone(),
+                doc,
+                fields: entry.fields,
+            });
+        }
+        let mut reply_idents = Idents::types();
+        let mut replies = Vec::new();
+        for command in derived.commands.iter().filter(|c| !c.replies.is_empty()) {
+            let words = [stable_words(&command.name), vec!["reply".into()]].concat();
+            let ident = reply_idents.words(&words);
+            self.replies.insert(command.name.clone(), ident.clone());
+            let variants = command
+                .replies
+                .iter()
+                .map(|reply| Variant {
+                    ident: self.messages[reply].clone(),
+                    wire: reply.clone(),
+                    ty: format!("super::messages::{}", self.messages[reply]),
+                })
+                .collect();
+            replies.push(ReplyEnum {
+                ident,
+                command: command.name.clone(),
+                variants,
+            });
+        }
+        (messages, replies)
+    }
+
+    fn message_ty(&self, name: &str) -> String {
+        let ident = self.messages.get(name).map_or("X", String::as_str);
+        format!("{}::generated::messages::{ident}", self.contracts_lib)
+    }
+
+    fn service(
+        &self,
+        service: &crate::model::Service,
+        package: String,
+        contracts_package: &str,
+    ) -> ServiceCrate {
+        let id = service.id.value.as_str();
+        let derived = &self.analysis.derived;
+        let dir = format!(
+            "services/{}",
+            package
+                .strip_prefix(&format!(
+                    "{}-",
+                    contracts_package
+                        .trim_end_matches("contracts")
+                        .trim_end_matches('-')
+                ))
+                .unwrap_or(&package)
+        );
+        // aggregates
+        let mut aggregate_idents = Idents::types();
+        aggregate_idents.reserve("IllegalTransition");
+        let owned: Vec<_> = derived
+            .aggregates
+            .iter()
+            .filter(|a| a.owner.as_deref() == Some(id))
+            .collect();
+        let bases: Vec<String> = owned
+            .iter()
+            .map(|a| {
+                let data = self.model.data(&a.id);
+                aggregate_idents.name(&code_or_id(data.and_then(|d| d.code.as_ref()), &a.id))
+            })
+            .collect();
+        let mut test_idents = Idents::new(Case::Snake);
+        test_idents.reserve("in_memory_outbox_records_what_is_sent");
+        let aggregates = owned
+            .iter()
+            .zip(bases)
+            .map(|(aggregate, ident)| {
+                let mut view = self.aggregate(aggregate, ident, &mut aggregate_idents);
+                view.test_ident = test_idents
+                    .words(&[stable_words(&view.ident), vec!["lifecycle".into()]].concat());
+                view
+            })
+            .collect();
+        // inbound handlers
+        let mut handler_idents = Idents::types();
+        handler_idents.reserve("HandlerError");
+        let mut method_idents = Idents::new(Case::Snake);
+        let commands = derived
+            .commands
+            .iter()
+            .filter(|c| c.handlers.iter().any(|h| h == id))
+            .map(|command| CommandHandler {
+                trait_ident: handler_idents
+                    .words(&[vec!["handle".into()], stable_words(&command.name)].concat()),
+                method: method_idents
+                    .words(&[vec!["handle".into()], stable_words(&command.name)].concat()),
+                ty: self.message_ty(&command.name),
+                wire: command.name.clone(),
+                senders: command.senders.clone(),
+                reply_ty: self
+                    .replies
+                    .get(&command.name)
+                    .map_or("()".to_owned(), |r| {
+                        format!("{}::generated::replies::{r}", self.contracts_lib)
+                    }),
+            })
+            .collect();
+        let mut subscriptions: Vec<Subscription> = Vec::new();
+        for event in derived
+            .events
+            .iter()
+            .filter(|e| e.subscribers.iter().any(|s| s == id))
+        {
+            subscriptions.push(Subscription {
+                trait_ident: handler_idents
+                    .words(&[vec!["on".into()], stable_words(&event.name)].concat()),
+                method: method_idents
+                    .words(&[vec!["on".into()], stable_words(&event.name)].concat()),
+                ty: self.message_ty(&event.name),
+                wire: event.name.clone(),
+                kind: "event".into(),
+                from: event.publishers.clone(),
+            });
+        }
+        for message in derived
+            .messages
+            .iter()
+            .filter(|m| m.receivers.iter().any(|r| r == id))
+        {
+            subscriptions.push(Subscription {
+                trait_ident: handler_idents
+                    .words(&[vec!["on".into()], stable_words(&message.name)].concat()),
+                method: method_idents
+                    .words(&[vec!["on".into()], stable_words(&message.name)].concat()),
+                ty: self.message_ty(&message.name),
+                wire: message.name.clone(),
+                kind: "message".into(),
+                from: message.senders.clone(),
+            });
+        }
+        let reply_handlers = derived
+            .commands
+            .iter()
+            .filter(|c| c.senders.iter().any(|s| s == id))
+            .filter_map(|command| {
+                let reply = self.replies.get(&command.name)?;
+                let words = [
+                    vec!["on".into()],
+                    stable_words(&command.name),
+                    vec!["reply".into()],
+                ]
+                .concat();
+                Some(ReplyHandler {
+                    trait_ident: handler_idents.words(&words),
+                    method: method_idents.words(&words),
+                    ty: format!("{}::generated::replies::{reply}", self.contracts_lib),
+                    command: command.name.clone(),
+                    handler: command.handlers.clone(),
+                })
+            })
+            .collect();
+        // outbound
+        let mut variants = Idents::new(Case::Pascal);
+        let mut methods = Idents::new(Case::Snake);
+        let mut outbound = Vec::new();
+        let mut push = |name: &str, kind: &str, verb: &str, to: Vec<String>| {
+            outbound.push(OutboundView {
+                variant: variants.name(name),
+                method: methods.words(&[vec![verb.to_owned()], stable_words(name)].concat()),
+                ty: self.message_ty(name),
+                wire: name.to_owned(),
+                kind: kind.to_owned(),
+                to,
+            });
+        };
+        for event in derived
+            .events
+            .iter()
+            .filter(|e| e.publisher.as_deref() == Some(id) || e.publishers.iter().any(|p| p == id))
+        {
+            push(&event.name, "event", "publish", event.subscribers.clone());
+        }
+        for command in derived
+            .commands
+            .iter()
+            .filter(|c| c.senders.iter().any(|s| s == id))
+        {
+            push(&command.name, "command", "send", command.handlers.clone());
+        }
+        for message in derived
+            .messages
+            .iter()
+            .filter(|m| m.senders.iter().any(|s| s == id))
+        {
+            push(&message.name, "message", "send", message.receivers.clone());
+        }
+        // sagas
+        let mut saga_idents = Idents::types();
+        saga_idents.reserve("SagaStatus");
+        saga_idents.reserve("StepFailed");
+        let mut fn_idents = Idents::new(Case::Snake);
+        let mut orchestrations = Vec::new();
+        let mut choreographies = Vec::new();
+        for (saga, paths) in self
+            .model
+            .sagas
+            .iter()
+            .zip(&self.analysis.compensation_paths)
+        {
+            let words = stable_words(&code_or_id(saga.code.as_ref(), &saga.id.value));
+            match saga.style {
+                SagaStyle::Orchestration
+                    if saga.orchestrator.as_ref().map(|o| o.value.as_str()) == Some(id) =>
+                {
+                    let ident = saga_idents.words(&[words.clone(), vec!["saga".into()]].concat());
+                    let action_ident =
+                        saga_idents.words(&[words.clone(), vec!["action".into()]].concat());
+                    let mut view = orchestration(saga, paths, ident, action_ident);
+                    view.test_ident =
+                        test_idents.words(&[words.clone(), vec!["compensations".into()]].concat());
+                    orchestrations.push(view);
+                }
+                SagaStyle::Choreography if saga.steps.iter().any(|s| s.service.value == id) => {
+                    let trait_ident =
+                        saga_idents.words(&[words.clone(), vec!["steps".into()]].concat());
+                    let paths_fn = fn_idents.words(
+                        &[words.clone(), vec!["compensation".into(), "path".into()]].concat(),
+                    );
+                    let mut view = self.choreography(saga, paths, id, trait_ident, paths_fn);
+                    view.test_ident = test_idents.words(
+                        &[words.clone(), vec!["compensation".into(), "order".into()]].concat(),
+                    );
+                    choreographies.push(view);
+                }
+                _ => {}
+            }
+        }
+        ServiceCrate {
+            id: id.to_owned(),
+            label: service.label().to_owned(),
+            lib: package.replace('-', "_"),
+            package,
+            dir,
+            contracts_package: contracts_package.to_owned(),
+            contracts_lib: self.contracts_lib.clone(),
+            aggregates,
+            commands,
+            subscriptions,
+            reply_handlers,
+            outbound,
+            orchestrations,
+            choreographies,
+        }
+    }
+
+    fn aggregate(
+        &self,
+        aggregate: &crate::derive::Aggregate,
+        ident: String,
+        idents: &mut Idents,
+    ) -> AggregateView {
+        let data = self.model.data(&aggregate.id);
+        let data_ty = data.map(|d| {
+            format!(
+                "{}::generated::data::{}",
+                self.contracts_lib, self.data_idents[&d.id.value].0
+            )
+        });
+        let mut doc = vec![format!(
+            "Aggregate `{}` ({}), owned by this service.",
+            aggregate.id, aggregate.name
+        )];
+        if let Some(description) = data.and_then(|d| d.description.as_ref()) {
+            doc.push(String::new());
+            doc.extend(doc_lines(description));
+        }
+        let lifecycle = data
+            .filter(|d| !d.transitions.is_empty())
+            .map(|data| self.lifecycle(data, &ident, idents));
+        AggregateView {
+            ident,
+            test_ident: String::new(),
+            wire: aggregate.id.clone(),
+            doc,
+            data_ty,
+            lifecycle,
+        }
+    }
+
+    fn lifecycle(&self, data: &Data, ident: &str, idents: &mut Idents) -> Lifecycle {
+        let state_ident = idents.words(&[stable_words(ident), vec!["state".into()]].concat());
+        let event_ident = idents.words(&[stable_words(ident), vec!["event".into()]].concat());
+        // States: declared, then any a transition names without declaring it.
+        let mut state_names: Vec<String> = data.states.iter().map(|s| s.value.clone()).collect();
+        for transition in &data.transitions {
+            for state in transition.from.iter().chain([&transition.to]) {
+                if !state_names.contains(&state.value) {
+                    state_names.push(state.value.clone());
+                }
+            }
+        }
+        let mut variant_idents = Idents::new(Case::Pascal);
+        let states: Vec<StateView> = state_names
+            .iter()
+            .map(|s| StateView {
+                ident: variant_idents.name(s),
+                wire: s.clone(),
+            })
+            .collect();
+        let state_of = |name: &str| {
+            states
+                .iter()
+                .find(|s| s.wire == name)
+                .map_or("X", |s| s.ident.as_str())
+        };
+        let (_, field_idents) = &self.data_idents[&data.id.value];
+        let mut event_names: Vec<String> = Vec::new();
+        for transition in &data.transitions {
+            if !event_names.contains(&transition.event.value) {
+                event_names.push(transition.event.value.clone());
+            }
+        }
+        let events: Vec<LifecycleEvent> = event_names
+            .iter()
+            .map(|name| {
+                // The fields the event carries that are this aggregate's own (same data,
+                // same identifier): `apply` takes them over.
+                let copies = self
+                    .message_fields
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .filter(|field| {
+                        field.data.as_deref() == Some(data.id.value.as_str())
+                            && field_idents.get(&field.wire) == Some(&field.ident)
+                    })
+                    .map(|field| CopyField {
+                        ident: field.ident.clone(),
+                        clone: !matches!(field.ty.as_str(), "bool" | "i64"),
+                    })
+                    .collect();
+                LifecycleEvent {
+                    ident: self.messages.get(name).cloned().unwrap_or_default(),
+                    wire: name.clone(),
+                    ty: self.message_ty(name),
+                    copies,
+                }
+            })
+            .collect();
+        let event_of = |name: &str| {
+            events
+                .iter()
+                .position(|e| e.wire == name)
+                .unwrap_or_default()
+        };
+        // Arms: a (from, event) pair is decided by its first transition in spec order.
+        let mut decided: BTreeSet<(Option<String>, String)> = BTreeSet::new();
+        let mut arms = Vec::new();
+        let mut legal = Vec::new();
+        for transition in &data.transitions {
+            let event = &transition.event.value;
+            let froms: Vec<Option<&str>> = if transition.from.is_empty() {
+                vec![None]
+            } else {
+                transition
+                    .from
+                    .iter()
+                    .map(|f| Some(f.value.as_str()))
+                    .collect()
+            };
+            let new: Vec<Option<&str>> = froms
+                .into_iter()
+                .filter(|f| decided.insert((f.map(str::to_owned), event.clone())))
+                .collect();
+            if new.is_empty() {
+                continue;
+            }
+            let to = state_of(&transition.to.value).to_owned();
+            let from_expr = |f: Option<&str>| match f {
+                None => "None".to_owned(),
+                Some(s) => format!("Some({state_ident}::{})", state_of(s)),
+            };
+            for &f in &new {
+                legal.push((from_expr(f), event_of(event), to.clone()));
+            }
+            let (creating, existing): (Vec<Option<&str>>, Vec<Option<&str>>) =
+                new.iter().partition(|f| f.is_none());
+            let event_ident = events[event_of(event)].ident.clone();
+            if !creating.is_empty() {
+                arms.push(Arm {
+                    from: "None".into(),
+                    event: event_ident.clone(),
+                    to: to.clone(),
+                });
+            }
+            if !existing.is_empty() {
+                let alternatives: Vec<String> = existing
+                    .iter()
+                    .map(|f| format!("{state_ident}::{}", state_of(f.unwrap_or_default())))
+                    .collect();
+                arms.push(Arm {
+                    from: format!("Some({})", alternatives.join(" | ")),
+                    event: event_ident,
+                    to,
+                });
+            }
+        }
+        let complete = decided.len() == (states.len() + 1) * events.len();
+        let copy_catch_all = events.iter().any(|e| e.copies.is_empty());
+        Lifecycle {
+            state_ident,
+            event_ident,
+            states,
+            events,
+            arms,
+            complete,
+            copy_catch_all,
+            legal,
+        }
+    }
+
+    fn choreography(
+        &self,
+        saga: &crate::model::Saga,
+        paths: &[CompensationPath],
+        id: &str,
+        trait_ident: String,
+        paths_fn: String,
+    ) -> Choreography {
+        let mut methods = Idents::new(Case::Snake);
+        let mut out = Vec::new();
+        for (index, step) in saga.steps.iter().enumerate() {
+            if step.service.value != id {
+                continue;
+            }
+            let trigger = index
+                .checked_sub(1)
+                .and_then(|previous| saga.steps[previous].emits.as_ref());
+            out.push(ChoreographyMethod {
+                ident: methods.name(&step.action.value),
+                number: step.number,
+                wire: step.action.value.clone(),
+                trigger_ty: trigger.map(|t| self.message_ty(&t.value)),
+                trigger_wire: trigger.map(|t| t.value.clone()),
+                output_ty: step
+                    .emits
+                    .as_ref()
+                    .map_or("()".to_owned(), |e| self.message_ty(&e.value)),
+                compensation_of: None,
+            });
+            if let Some(compensation) = step.compensation.as_ref().filter(|_| !step.read_only) {
+                out.push(ChoreographyMethod {
+                    ident: methods.name(&compensation.value),
+                    number: step.number,
+                    wire: compensation.value.clone(),
+                    trigger_ty: None,
+                    trigger_wire: None,
+                    output_ty: "()".to_owned(),
+                    compensation_of: Some(step.number),
+                });
+            }
+        }
+        Choreography {
+            trait_ident,
+            test_ident: String::new(),
+            paths_fn,
+            wire: saga.id.value.clone(),
+            label: saga.label().to_owned(),
+            methods: out,
+            paths: paths
+                .iter()
+                .map(|p| PathView {
+                    failed_step: p.failed_step,
+                    actions: Vec::new(),
+                    wires: p.compensations.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn merge_fields(entry: &mut Roles, fields: Vec<FieldView>) {
+    entry.fields_known = true;
+    let mut used: BTreeSet<String> = entry.fields.iter().map(|f| f.ident.clone()).collect();
+    for mut field in fields {
+        if entry.fields.iter().any(|f| f.wire == field.wire) {
+            continue;
+        }
+        if used.contains(&field.ident) {
+            let mut idents = Idents::new(Case::Snake);
+            for taken in &used {
+                idents.reserve(taken);
+            }
+            field.ident = idents.name(&field.wire);
+            field.rename = unraw(&field.ident) != field.wire;
+        }
+        used.insert(field.ident.clone());
+        entry.fields.push(field);
+    }
+}
+
+fn orchestration(
+    saga: &crate::model::Saga,
+    paths: &[CompensationPath],
+    ident: String,
+    action_ident: String,
+) -> Orchestration {
+    let mut action_idents = Idents::new(Case::Pascal);
+    let mut actions: Vec<StateView> = Vec::new();
+    let mut action_of = |name: &str, actions: &mut Vec<StateView>| -> String {
+        if let Some(found) = actions.iter().find(|a| a.wire == name) {
+            return found.ident.clone();
+        }
+        let ident = action_idents.name(name);
+        actions.push(StateView {
+            ident: ident.clone(),
+            wire: name.to_owned(),
+        });
+        ident
+    };
+    let mut steps = Vec::new();
+    for step in &saga.steps {
+        let action = action_of(&step.action.value, &mut actions);
+        if let Some(compensation) = &step.compensation {
+            action_of(&compensation.value, &mut actions);
+        }
+        let path = paths.iter().find(|p| p.failed_step == step.number);
+        let retried = step.on_failure == OnFailure::Retry;
+        steps.push(SagaStep {
+            number: step.number,
+            service: step.service.value.clone(),
+            action,
+            action_wire: step.action.value.clone(),
+            pivot: step.pivot,
+            retried,
+            on_failure: if retried {
+                "retry"
+            } else if path.is_some() {
+                "compensate"
+            } else {
+                "abort"
+            }
+            .to_owned(),
+            compensations: path.map(|p| p.compensations.clone()).unwrap_or_default(),
+        });
+    }
+    let paths = paths
+        .iter()
+        .map(|p| PathView {
+            failed_step: p.failed_step,
+            actions: p
+                .compensations
+                .iter()
+                .map(|c| action_of(c, &mut actions))
+                .collect(),
+            wires: p.compensations.clone(),
+        })
+        .collect();
+    Orchestration {
+        ident,
+        test_ident: String::new(),
+        action_ident,
+        wire: saga.id.value.clone(),
+        label: saga.label().to_owned(),
+        actions,
+        steps,
+        paths,
+    }
+}
