@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::derive::{self, Derived};
+use crate::load::{self, LoadTable};
 use crate::model::{self, Model};
 use crate::report::{Finding, Summary};
 use crate::rules::{self, Context};
@@ -28,6 +29,8 @@ pub struct Analysis {
     pub compensation_paths: Vec<Vec<CompensationPath>>,
     /// Sorted by file, line, column.
     pub findings: Vec<Finding>,
+    /// The load at the spike from the spec's peaks (empty when the spec did not parse).
+    pub load: LoadTable,
     /// False when a file could not be parsed: the model is then empty.
     pub parsed: bool,
 }
@@ -68,6 +71,7 @@ pub fn analyze(mut loaded: LoadedSpec, options: &Options) -> Analysis {
             derived: Derived::default(),
             compensation_paths: Vec::new(),
             findings,
+            load: LoadTable::default(),
             parsed: false,
         };
     }
@@ -80,11 +84,13 @@ pub fn analyze(mut loaded: LoadedSpec, options: &Options) -> Analysis {
     let mut findings = rules::config::apply(findings, &model.rule_levels, options.deny_warnings);
     sort(&mut findings);
     let compensation_paths = model.sagas.iter().map(saga::compensation_paths).collect();
+    let load = load::analyze(&model);
     Analysis {
         model,
         derived,
         compensation_paths,
         findings,
+        load,
         parsed: true,
     }
 }

@@ -9,6 +9,7 @@ pub mod codegen;
 pub mod derive;
 pub mod diagram;
 pub mod export;
+pub mod load;
 pub mod model;
 pub mod names;
 pub mod report;

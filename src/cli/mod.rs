@@ -11,6 +11,7 @@ mod explain;
 mod export;
 mod generate;
 mod init;
+mod load;
 mod output;
 mod schema;
 
@@ -90,6 +91,11 @@ enum Command {
         after_help = "Examples:\n  edasmith generate spec.yaml --out workspace\n  edasmith generate spec.yaml --out workspace --check\n\nFiles under `generated/` are rewritten on every run; the others are written once and are yours."
     )]
     Generate(generate::Args),
+    /// Show the load at a spike per service (peak, capacity, rate), and try other peaks.
+    #[command(
+        after_help = "Examples:\n  edasmith load examples/promotion/before.yaml\n  edasmith load spec.yaml --peak web=5000 --peak app=1_000\n  edasmith load spec.yaml --format json\n\nload = peak + sum over sync calls of rate x caller's load; async messages queue.\nExit 1 when the spec has other errors (printed instead) or a service is over its capacity."
+    )]
+    Load(load::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +133,7 @@ pub fn run() -> ExitCode {
         Command::Diagram(args) => diagram::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Load(args) => load::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

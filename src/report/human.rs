@@ -364,6 +364,13 @@ pub fn render_model(analysis: &Analysis) -> String {
                 text
             }),
     );
+    if model.services.iter().any(|service| service.peak.is_some()) {
+        section(
+            &mut out,
+            "Load at the spike (req/s; `edasmith load` for the table)",
+            crate::load::render::summary_lines(&analysis.load).into_iter(),
+        );
+    }
     out
 }
 

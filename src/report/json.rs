@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::derive::{Aggregate, Command, Event, Message, SyncCall};
+use crate::load::{self, LoadRow};
 use crate::model::{OnFailure, SagaStyle};
 use crate::report::{Finding, Severity, Summary};
 use crate::saga::CompensationPath;
@@ -19,6 +20,9 @@ pub struct Report<'a> {
     pub sync_calls: &'a [SyncCall],
     pub sagas: Vec<SagaReport<'a>>,
     pub findings: Vec<FindingReport<'a>>,
+    /// Present when any service declares a `peak`: every service, in spec order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load: Option<Vec<LoadRow>>,
     pub summary: Summary,
 }
 
@@ -105,6 +109,11 @@ pub fn report(analysis: &Analysis) -> Report<'_> {
             .iter()
             .map(|f| finding_report(f, &model.sources))
             .collect(),
+        load: model
+            .services
+            .iter()
+            .any(|service| service.peak.is_some())
+            .then(|| load::json_rows(model, &analysis.load)),
         summary: analysis.summary(),
     }
 }

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod data;
 pub mod events;
+pub mod load;
 pub mod messaging;
 pub mod saga;
 pub mod structure;
@@ -172,6 +173,7 @@ fn checks() -> Vec<Rule> {
     ];
     rules.extend(sync::checks());
     rules.extend(saga::checks());
+    rules.extend(load::checks());
     rules
 }
 

@@ -1,0 +1,180 @@
+//! `edasmith load`: the load at the spike, service by service, and what-ifs with `--peak`.
+
+use std::io;
+use std::path::PathBuf;
+
+use anstream::ColorChoice;
+use anyhow::{Context as _, bail};
+use clap::ValueEnum;
+
+use super::{Outcome, output};
+use edasmith::analysis::{self, Analysis, Options};
+use edasmith::load::{self, LoadRow};
+use edasmith::model::Model;
+use edasmith::names::did_you_mean;
+use edasmith::report::{self, Severity};
+use edasmith::rules;
+use edasmith::spec::Limits;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
+    #[arg(required = true, value_name = "SPEC")]
+    specs: Vec<PathBuf>,
+    /// Override or add a service's peak, in requests/s (repeatable): `--peak web=5000`.
+    #[arg(long = "peak", value_name = "ID=RPS", value_parser = parse_peak)]
+    peaks: Vec<(String, f64)>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Largest spec file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    max_file_size: u64,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// `ID=RPS` with RPS a finite number of at least 0 (`_` may group digits: `20_000`).
+fn parse_peak(text: &str) -> Result<(String, f64), String> {
+    let Some((id, rps)) = text.split_once('=') else {
+        return Err(format!(
+            "`{text}` is not ID=RPS (a service id, `=`, requests per second), e.g. web=5000"
+        ));
+    };
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(format!("`{text}` names no service before `=`"));
+    }
+    let digits = rps.trim().replace('_', "");
+    match digits.parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 => Ok((id.to_owned(), value)),
+        _ => Err(format!(
+            "`{}` is not a number of requests per second (a finite number of at least 0)",
+            rps.trim()
+        )),
+    }
+}
+
+/// The rules about load: their findings do not stop the table, they are its subject.
+const LOAD_RULES: [&str; 3] = [
+    rules::load::capacity_exceeded::META.name,
+    rules::load::spike_not_isolated::META.name,
+    rules::load::capacity_undeclared::META.name,
+];
+
+/// Prints the load table; exit 1 when the spec has other errors (printed instead) or a
+/// service is over its capacity in the scenario.
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let options = Options {
+        limits: Limits {
+            max_file_bytes: args.max_file_size,
+            ..Limits::default()
+        },
+        deny_warnings: false,
+    };
+    let analysis = analysis::analyze_paths(&args.specs, &options)?;
+    if has_other_errors(&analysis) {
+        output::stderr(&report::human::render_findings(
+            &analysis,
+            output::stderr_color(),
+        ));
+        return Ok(Outcome::Failed);
+    }
+    let model = &analysis.model;
+    let overrides = resolve_peaks(model, &args.peaks)?;
+    let scenario;
+    let table = if overrides.is_empty() {
+        &analysis.load
+    } else {
+        scenario = load::analyze_with(model, &overrides);
+        &scenario
+    };
+    match args.format {
+        Format::Human => {
+            let color = anstream::AutoStream::choice(&io::stdout()) != ColorChoice::Never;
+            output::stdout(&load::render::render_human(model, table, color))
+                .context("cannot write the load table")?;
+        }
+        Format::Json => {
+            #[derive(serde::Serialize)]
+            struct Report {
+                load: Vec<LoadRow>,
+            }
+            let report = Report {
+                load: load::json_rows(model, table),
+            };
+            let mut text = serde_json::to_string_pretty(&report)?;
+            text.push('\n');
+            output::stdout(&text).context("cannot write the load table")?;
+        }
+    }
+    let findings = rules::config::apply(
+        rules::load::capacity_exceeded::findings(model, table),
+        &model.rule_levels,
+        false,
+    );
+    Ok(
+        if findings
+            .iter()
+            .any(|finding| finding.severity == Severity::Error)
+        {
+            Outcome::Failed
+        } else {
+            Outcome::Clean
+        },
+    )
+}
+
+fn has_other_errors(analysis: &Analysis) -> bool {
+    !analysis.parsed
+        || analysis.findings.iter().any(|finding| {
+            finding.severity == Severity::Error && !LOAD_RULES.contains(&finding.rule)
+        })
+}
+
+/// Service indices for `--peak`: by id, else by display name; unknown ones are a usage
+/// error with a suggestion.
+fn resolve_peaks(model: &Model, peaks: &[(String, f64)]) -> anyhow::Result<Vec<(usize, f64)>> {
+    let mut resolved = Vec::with_capacity(peaks.len());
+    for (id, rps) in peaks {
+        let by_id = model.services.iter().position(|s| s.id.value == *id);
+        let by_name = || {
+            let mut named = model
+                .services
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.name.as_ref().is_some_and(|name| name.value == *id));
+            match (named.next(), named.next()) {
+                (Some((index, _)), None) => Some(index),
+                _ => None,
+            }
+        };
+        match by_id.or_else(by_name) {
+            Some(index) => resolved.push((index, *rps)),
+            None => {
+                let hint = match did_you_mean(id, model.services.iter().map(|s| s.id.as_str())) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!(
+                        "the services are: {}",
+                        model
+                            .services
+                            .iter()
+                            .take(12)
+                            .map(|s| format!("`{}`", s.id.value))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                bail!(
+                    "--peak {id}={}: no service `{id}`; {hint}",
+                    load::format_number(*rps)
+                );
+            }
+        }
+    }
+    Ok(resolved)
+}

@@ -1,0 +1,36 @@
+//! Load at a spike (the source document's failure case): rules over [`crate::load`].
+
+pub mod capacity_exceeded;
+pub mod capacity_undeclared;
+pub mod spike_not_isolated;
+
+use crate::load;
+use crate::report::Finding;
+use crate::rules::{Context, Rule};
+
+/// The load rules, in catalog order. They share one load table, computed once by the
+/// first rule's check, which reports the findings of all three.
+pub fn checks() -> Vec<Rule> {
+    vec![
+        Rule {
+            meta: &capacity_exceeded::META,
+            check: Some(check),
+        },
+        Rule {
+            meta: &spike_not_isolated::META,
+            check: None,
+        },
+        Rule {
+            meta: &capacity_undeclared::META,
+            check: None,
+        },
+    ]
+}
+
+/// Computes the spec's load once and runs every load rule on it.
+pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
+    let table = load::analyze(context.model);
+    out.extend(capacity_exceeded::findings(context.model, &table));
+    out.extend(spike_not_isolated::findings(context.model, &table));
+    out.extend(capacity_undeclared::findings(context.model, &table));
+}
