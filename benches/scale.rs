@@ -66,53 +66,107 @@ fn floor(text: &str) -> serde_json::Value {
     serde_saphyr::from_str_with_options(text, options).expect("generated spec parses")
 }
 
+/// The commands measured as a user runs them (a fresh process each time, writing
+/// into a scratch folder), by their arguments after the spec path.
+const COMMANDS: &[(&str, &[&str])] = &[
+    ("analyze", &["analyze", "{spec}", "--format", "json"]),
+    ("diagram --out-dir", &["diagram", "{spec}", "--out-dir", "{out}"]),
+    ("generate", &["generate", "{spec}", "--out", "{out}"]),
+    ("export asyncapi", &["export", "asyncapi", "{spec}", "--out-dir", "{out}"]),
+    ("load", &["load", "{spec}", "--format", "json"]),
+];
+
+/// Best wall time of `runs` runs of the binary, and its peak resident memory (by GNU
+/// time, when the machine has it).
+fn run_command(args: &[&str], spec: &std::path::Path, out: &std::path::Path, runs: usize) -> (Duration, Option<u64>) {
+    let args: Vec<String> = args
+        .iter()
+        .map(|arg| arg.replace("{spec}", &spec.to_string_lossy()).replace("{out}", &out.to_string_lossy()))
+        .collect();
+    let time = std::path::Path::new("/usr/bin/time");
+    let mut best = Duration::MAX;
+    let mut peak_kb = None;
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(out);
+        let mut command = if time.exists() {
+            let mut command = std::process::Command::new(time);
+            command.args(["-f", "%M"]).arg(env!("CARGO_BIN_EXE_edasmith"));
+            command
+        } else {
+            std::process::Command::new(env!("CARGO_BIN_EXE_edasmith"))
+        };
+        command.args(&args).stdout(std::process::Stdio::null());
+        let started = Instant::now();
+        let output = command.output().expect("run edasmith");
+        best = best.min(started.elapsed());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // Exit 1 is fine here (a generated spec may exceed a capacity): only crashes are not.
+        assert!(matches!(output.status.code(), Some(0 | 1)), "{args:?} failed: {stderr}");
+        peak_kb = stderr.lines().last().and_then(|line| line.trim().parse().ok()).or(peak_kb);
+    }
+    (best, peak_kb)
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; sizes are the numeric arguments, if any.
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|arg| arg.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![500, 2000, 5000]
-    } else {
-        sizes
-    };
-    let runs = 5;
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|arg| arg.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![500, 2000, 5000] } else { sizes };
+    let runs = 3;
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench");
     let _ = std::fs::create_dir_all(&scratch);
-    println!("| services | spec | floor | analyze | ratio | peak heap (analyze) | heap / spec |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
-    let mut previous: Option<(usize, Duration)> = None;
+    let mut rows = Vec::new();
+    let mut previous: Option<(usize, Vec<Duration>)> = None;
     for &size in &sizes {
         let text = spec_gen::generate(size);
+        let spec = scratch.join(format!("spec-{size}.yaml"));
+        std::fs::write(&spec, &text).expect("write the generated spec");
         let (floor_time, _) = measure(runs, || floor(&text));
         let options = Options::default();
-        let (analyze_time, analyze_heap) = measure(runs, || {
-            let analysis = analyze_str("generated.yaml", &text, &options);
-            assert!(
-                !analysis.has_errors(),
-                "the generated spec must be valid: {:?}",
-                analysis.findings.first()
-            );
-            analysis
-        });
-        println!(
-            "| {size} | {:.1} MB | {:.1} ms | {:.1} ms | {:.2}x | {:.1} MB | {:.1}x |",
+        let (analyze_time, analyze_heap) = measure(runs, || analyze_str("generated.yaml", &text, &options));
+        rows.push(format!(
+            "| {size} | {:.1} MB | floor (parse to a generic value) | {:.0} ms | 1.00x | |",
             text.len() as f64 / 1e6,
-            ms(floor_time),
+            ms(floor_time)
+        ));
+        rows.push(format!(
+            "| {size} | | analyze, in process | {:.0} ms | {:.2}x | heap {:.1}x spec |",
             ms(analyze_time),
             ratio(analyze_time, floor_time),
-            analyze_heap as f64 / 1e6,
-            analyze_heap as f64 / text.len() as f64,
-        );
-        if let Some((previous_size, previous_time)) = previous {
+            analyze_heap as f64 / text.len() as f64
+        ));
+        let mut times = vec![analyze_time];
+        for (name, args) in COMMANDS {
+            let out = scratch.join(format!("out-{size}"));
+            let (time, peak_kb) = run_command(args, &spec, &out, runs);
+            times.push(time);
+            let memory = peak_kb
+                .map(|kb| format!("RSS {:.1}x spec", kb as f64 * 1024.0 / text.len() as f64))
+                .unwrap_or_default();
+            rows.push(format!(
+                "| {size} | | `{name}` (process) | {:.0} ms | {:.2}x | {memory} |",
+                ms(time),
+                ratio(time, floor_time)
+            ));
+        }
+        if let Some((previous_size, previous_times)) = &previous {
+            let growth: Vec<String> = times
+                .iter()
+                .zip(previous_times)
+                .map(|(now, before)| format!("{:.2}x", ratio(*now, *before)))
+                .collect();
             eprintln!(
-                "scaling {previous_size} -> {size} services ({:.1}x): analyze took {:.2}x the time",
-                size as f64 / previous_size as f64,
-                ratio(analyze_time, previous_time)
+                "{previous_size} -> {size} services ({:.1}x): analyze, {} took {} the time",
+                size as f64 / *previous_size as f64,
+                COMMANDS.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", "),
+                growth.join(", ")
             );
         }
-        previous = Some((size, analyze_time));
+        previous = Some((size, times));
+    }
+    println!("| services | spec | what | best of {runs} | vs floor | memory |");
+    println!("|---:|---:|---|---:|---:|---|");
+    for row in rows {
+        println!("{row}");
     }
 }
 
