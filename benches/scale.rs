@@ -70,18 +70,32 @@ fn floor(text: &str) -> serde_json::Value {
 /// into a scratch folder), by their arguments after the spec path.
 const COMMANDS: &[(&str, &[&str])] = &[
     ("analyze", &["analyze", "{spec}", "--format", "json"]),
-    ("diagram --out-dir", &["diagram", "{spec}", "--out-dir", "{out}"]),
+    (
+        "diagram --out-dir",
+        &["diagram", "{spec}", "--out-dir", "{out}"],
+    ),
     ("generate", &["generate", "{spec}", "--out", "{out}"]),
-    ("export asyncapi", &["export", "asyncapi", "{spec}", "--out-dir", "{out}"]),
+    (
+        "export asyncapi",
+        &["export", "asyncapi", "{spec}", "--out-dir", "{out}"],
+    ),
     ("load", &["load", "{spec}", "--format", "json"]),
 ];
 
 /// Best wall time of `runs` runs of the binary, and its peak resident memory (by GNU
 /// time, when the machine has it).
-fn run_command(args: &[&str], spec: &std::path::Path, out: &std::path::Path, runs: usize) -> (Duration, Option<u64>) {
+fn run_command(
+    args: &[&str],
+    spec: &std::path::Path,
+    out: &std::path::Path,
+    runs: usize,
+) -> (Duration, Option<u64>) {
     let args: Vec<String> = args
         .iter()
-        .map(|arg| arg.replace("{spec}", &spec.to_string_lossy()).replace("{out}", &out.to_string_lossy()))
+        .map(|arg| {
+            arg.replace("{spec}", &spec.to_string_lossy())
+                .replace("{out}", &out.to_string_lossy())
+        })
         .collect();
     let time = std::path::Path::new("/usr/bin/time");
     let mut best = Duration::MAX;
@@ -90,7 +104,9 @@ fn run_command(args: &[&str], spec: &std::path::Path, out: &std::path::Path, run
         let _ = std::fs::remove_dir_all(out);
         let mut command = if time.exists() {
             let mut command = std::process::Command::new(time);
-            command.args(["-f", "%M"]).arg(env!("CARGO_BIN_EXE_edasmith"));
+            command
+                .args(["-f", "%M"])
+                .arg(env!("CARGO_BIN_EXE_edasmith"));
             command
         } else {
             std::process::Command::new(env!("CARGO_BIN_EXE_edasmith"))
@@ -101,16 +117,30 @@ fn run_command(args: &[&str], spec: &std::path::Path, out: &std::path::Path, run
         best = best.min(started.elapsed());
         let stderr = String::from_utf8_lossy(&output.stderr);
         // Exit 1 is fine here (a generated spec may exceed a capacity): only crashes are not.
-        assert!(matches!(output.status.code(), Some(0 | 1)), "{args:?} failed: {stderr}");
-        peak_kb = stderr.lines().last().and_then(|line| line.trim().parse().ok()).or(peak_kb);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{args:?} failed: {stderr}"
+        );
+        peak_kb = stderr
+            .lines()
+            .last()
+            .and_then(|line| line.trim().parse().ok())
+            .or(peak_kb);
     }
     (best, peak_kb)
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; sizes are the numeric arguments, if any.
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|arg| arg.parse().ok()).collect();
-    let sizes = if sizes.is_empty() { vec![500, 2000, 5000] } else { sizes };
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|arg| arg.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![500, 2000, 5000]
+    } else {
+        sizes
+    };
     let runs = 3;
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench");
     let _ = std::fs::create_dir_all(&scratch);
@@ -122,7 +152,8 @@ fn main() {
         std::fs::write(&spec, &text).expect("write the generated spec");
         let (floor_time, _) = measure(runs, || floor(&text));
         let options = Options::default();
-        let (analyze_time, analyze_heap) = measure(runs, || analyze_str("generated.yaml", &text, &options));
+        let (analyze_time, analyze_heap) =
+            measure(runs, || analyze_str("generated.yaml", &text, &options));
         rows.push(format!(
             "| {size} | {:.1} MB | floor (parse to a generic value) | {:.0} ms | 1.00x | |",
             text.len() as f64 / 1e6,
@@ -157,7 +188,11 @@ fn main() {
             eprintln!(
                 "{previous_size} -> {size} services ({:.1}x): analyze, {} took {} the time",
                 size as f64 / *previous_size as f64,
-                COMMANDS.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", "),
+                COMMANDS
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 growth.join(", ")
             );
         }

@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 fn edasmith(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_edasmith"))
@@ -324,7 +323,8 @@ fn a_closed_pipe_ends_quietly() {
     );
 }
 
-/// Bad input of every kind: exit 1 with a located message, quickly, never a panic (101).
+/// Bad input of every kind: exit 1 with a located message, never a panic (101). (How
+/// fast is the benchmark's business: `cargo bench --bench scale`.)
 #[test]
 fn bad_input_gets_a_clear_error_never_a_panic() {
     let dir = scratch("bad-input");
@@ -374,9 +374,7 @@ fn bad_input_gets_a_clear_error_never_a_panic() {
     for (name, bytes, expected) in cases {
         let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
-        let started = Instant::now();
         let output = edasmith(&["analyze", path.to_str().unwrap()]);
-        let elapsed = started.elapsed();
         assert_eq!(code(&output), 1, "{name}: {}", stderr(&output));
         let err = stderr(&output);
         assert!(
@@ -388,8 +386,6 @@ fn bad_input_gets_a_clear_error_never_a_panic() {
             "{name}: the message names the file and line:\n{err}"
         );
         assert!(!err.contains("panicked"), "{name}: {err}");
-        // Generous: a safety net against pathological slowness, not a benchmark.
-        assert!(elapsed < Duration::from_secs(20), "{name} took {elapsed:?}");
     }
 }
 
