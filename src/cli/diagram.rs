@@ -54,11 +54,15 @@ enum FormatArg {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum ViewArg {
+    /// The service relation diagram.
     Srd,
     /// The SRD coloured by utilization at the spike (needs a `peak`).
     Load,
+    /// Aggregates, their domain events and subscribers, commands and handlers.
     Events,
+    /// Each aggregate's states and transitions.
     Lifecycle,
+    /// Each saga with its compensation paths.
     Saga,
 }
 
