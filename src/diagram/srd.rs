@@ -33,7 +33,7 @@ pub(super) fn service_label(service: &Service) -> Label {
 
 /// What the SRD writes on a relation: the operation, or the message (and a command's
 /// replies).
-pub(super) fn relation_text(relation: &Relation) -> Option<String> {
+fn relation_text(relation: &Relation) -> Option<String> {
     match relation.kind {
         RelationKind::Sync => relation.operation.as_ref().map(|o| o.value.clone()),
         RelationKind::Command => relation.message.as_ref().map(|m| {
