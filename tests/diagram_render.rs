@@ -18,6 +18,9 @@ fn specs() -> Vec<PathBuf> {
         "examples/ecommerce/spec.yaml",
         "tests/fixtures/diagram/hostile.yaml",
         "tests/fixtures/diagram/large-50.yaml",
+        "examples/promotion/before.yaml",
+        "examples/promotion/after.yaml",
+        "tests/fixtures/diagram/hostile-load.yaml",
     ]
     .iter()
     .map(|path| root().join(path))
@@ -140,6 +143,15 @@ fn every_diagram_passes_graphviz_and_mermaid() {
             assert!(page.contains(&format!("```mermaid\n{text}```")));
         }
         assert_eq!(mmd.len(), dot.len());
+        // The load view is drawn exactly when a service declares a peak.
+        let with_peak = fs::read_to_string(spec).unwrap().contains("peak:");
+        assert_eq!(
+            out.join("load.dot").exists() && out.join("load.mmd").exists(),
+            with_peak,
+            "load view of {}",
+            spec.display()
+        );
+        assert_eq!(page.contains("## Load at the spike"), with_peak);
         dots.extend(dot);
         mermaids.extend(mmd);
     }
@@ -280,6 +292,64 @@ fn usage_errors_exit_2_with_a_suggestion() {
         Some(2),
         "--format is required without --out-dir"
     );
+
+    // No peak, no load view: asked for by name, a usage error that says what to declare.
+    for args in [
+        &["--format", "dot"][..],
+        &[
+            "--out-dir",
+            scratch("no-peak").join("out").to_str().unwrap(),
+        ][..],
+    ] {
+        let output = edasmith(&[&["diagram", spec, "--view", "load"][..], args].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("needs a `peak`"), "{stderr}");
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn load_view_on_stdout_passes_the_tools_and_over_capacity_does_not_block_it() {
+    let out = scratch("load-stdout");
+    let mut dots = Vec::new();
+    let mut mermaids = Vec::new();
+    for spec in [
+        "examples/promotion/before.yaml",
+        "examples/promotion/after.yaml",
+        "tests/fixtures/diagram/hostile-load.yaml",
+    ] {
+        let path = root().join(spec);
+        for (format, extension) in [("mermaid", "mmd"), ("dot", "dot")] {
+            let output = edasmith(&[
+                "diagram",
+                path.to_str().unwrap(),
+                "--view",
+                "load",
+                "--format",
+                format,
+            ]);
+            // before.yaml has capacity-exceeded errors: reported, and drawn all the same.
+            assert!(
+                output.status.success(),
+                "{spec} {format}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let file = out.join(format!(
+                "{}.{extension}",
+                path.file_stem().unwrap().to_str().unwrap()
+            ));
+            fs::write(&file, &output.stdout).unwrap();
+            if format == "dot" {
+                dots.push(file);
+            } else {
+                mermaids.push(file);
+            }
+        }
+    }
+    let before = fs::read_to_string(out.join("before.dot")).unwrap();
+    assert!(before.contains("11,000 / 10,000 req/s (110%)"), "{before}");
+    check_with_tools(&dots, &mermaids);
 }
 
 #[test]

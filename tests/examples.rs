@@ -20,17 +20,25 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 #[test]
 fn committed_example_diagrams_are_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for example in ["telecom-ko", "ecommerce"] {
-        let fresh = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("examples")
-            .join(example);
+    for (spec, diagrams) in [
+        (
+            "examples/telecom-ko/spec.yaml",
+            "examples/telecom-ko/diagrams",
+        ),
+        (
+            "examples/ecommerce/spec.yaml",
+            "examples/ecommerce/diagrams",
+        ),
+        // The load view of the promotion before the fix (its services over capacity).
+        (
+            "examples/promotion/before.yaml",
+            "examples/promotion/diagrams-before",
+        ),
+    ] {
+        let fresh = Path::new(env!("CARGO_TARGET_TMPDIR")).join(diagrams);
         let _ = std::fs::remove_dir_all(&fresh);
         let status = Command::new(env!("CARGO_BIN_EXE_edasmith"))
-            .args([
-                "diagram",
-                &format!("examples/{example}/spec.yaml"),
-                "--out-dir",
-            ])
+            .args(["diagram", spec, "--out-dir"])
             .arg(&fresh)
             .current_dir(root)
             .output()
@@ -40,16 +48,16 @@ fn committed_example_diagrams_are_up_to_date() {
             "{}",
             String::from_utf8_lossy(&status.stderr)
         );
-        let committed = tree(&root.join("examples").join(example).join("diagrams"));
+        let committed = tree(&root.join(diagrams));
         assert_eq!(
             committed.keys().collect::<Vec<_>>(),
             tree(&fresh).keys().collect::<Vec<_>>(),
-            "examples/{example}/diagrams: files differ; regenerate with `edasmith diagram examples/{example}/spec.yaml --out-dir examples/{example}/diagrams`"
+            "{diagrams}: files differ; regenerate with `edasmith diagram {spec} --out-dir {diagrams}`"
         );
         for (name, bytes) in tree(&fresh) {
             assert!(
                 committed[&name] == bytes,
-                "examples/{example}/diagrams/{name} is stale; regenerate with `edasmith diagram examples/{example}/spec.yaml --out-dir examples/{example}/diagrams`"
+                "{diagrams}/{name} is stale; regenerate with `edasmith diagram {spec} --out-dir {diagrams}`"
             );
         }
     }

@@ -1,4 +1,5 @@
-//! `edasmith diagram`: draw the SRD, the domain events, lifecycles and sagas.
+//! `edasmith diagram`: draw the SRD, the load at the spike, the domain events,
+//! lifecycles and sagas.
 
 use std::path::PathBuf;
 
@@ -8,7 +9,8 @@ use clap::ValueEnum;
 use super::{Outcome, output};
 use edasmith::analysis::{self, Analysis, Options};
 use edasmith::diagram::{self, Diagram, Format, View};
-use edasmith::report;
+use edasmith::report::{self, Severity};
+use edasmith::rules;
 use edasmith::spec::Limits;
 use edasmith::write::{OutputDir, write_atomic};
 
@@ -20,7 +22,8 @@ pub struct Args {
     /// Diagram syntax. Required unless --out-dir is given (which writes both by default).
     #[arg(long, value_enum, required_unless_present = "out_dir")]
     format: Option<FormatArg>,
-    /// What to draw [default: srd; with --out-dir: every view].
+    /// What to draw [default: srd; with --out-dir: every view, `load` only when a
+    /// service declares a `peak`].
     #[arg(long, value_enum)]
     view: Option<ViewArg>,
     /// The aggregate (lifecycle view) or saga (saga view) to draw, by id [default: each one].
@@ -51,9 +54,15 @@ enum FormatArg {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum ViewArg {
+    /// The service relation diagram.
     Srd,
+    /// The SRD coloured by utilization at the spike (needs a `peak`).
+    Load,
+    /// Aggregates, their domain events and subscribers, commands and handlers.
     Events,
+    /// Each aggregate's states and transitions.
     Lifecycle,
+    /// Each saga with its compensation paths.
     Saga,
 }
 
@@ -70,6 +79,7 @@ impl From<ViewArg> for View {
     fn from(view: ViewArg) -> Self {
         match view {
             ViewArg::Srd => View::Srd,
+            ViewArg::Load => View::Load,
             ViewArg::Events => View::Events,
             ViewArg::Lifecycle => View::Lifecycle,
             ViewArg::Saga => View::Saga,
@@ -93,7 +103,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             output::stderr_color(),
         ));
     }
-    if analysis.has_errors() {
+    if has_design_errors(&analysis) {
         // A diagram of a broken spec would draw the mistakes as if they were the design.
         output::error("the spec has errors: no diagram written");
         return Ok(Outcome::Failed);
@@ -102,6 +112,15 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Some(dir) => write_all(args, &analysis, dir),
         None => print_one_view(args, &analysis),
     }
+}
+
+/// Error findings other than the load rules'. A service over its capacity does not make
+/// the drawing wrong: the load view exists to show it, so such a spec is drawn (`analyze`
+/// and `load` are the commands that fail on it).
+fn has_design_errors(analysis: &Analysis) -> bool {
+    analysis.findings.iter().any(|finding| {
+        finding.severity == Severity::Error && !rules::load::is_load_rule(finding.rule)
+    })
 }
 
 fn print_one_view(args: &Args, analysis: &Analysis) -> anyhow::Result<Outcome> {
@@ -140,6 +159,9 @@ fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<
         Some(view) => vec![view.into()],
         None => View::ALL.to_vec(),
     };
+    if views == [View::Load] && !analysis.load.has_peak() {
+        return Err(diagram::DiagramError::NoPeak.into());
+    }
     let formats: Vec<Format> = match args.format {
         Some(format) => vec![format.into()],
         None => Format::ALL.to_vec(),

@@ -78,9 +78,10 @@ enum Command {
         after_help = "Examples:\n  edasmith completions bash > /etc/bash_completion.d/edasmith\n  edasmith completions zsh > \"${fpath[1]}/_edasmith\""
     )]
     Completions(completions::Args),
-    /// Draw the SRD, domain events, lifecycles or sagas in Mermaid or Graphviz DOT.
+    /// Draw the SRD, the load at the spike, domain events, lifecycles or sagas in Mermaid or
+    /// Graphviz DOT.
     #[command(
-        after_help = "Examples:\n  edasmith diagram spec.yaml --format mermaid\n  edasmith diagram spec.yaml --format dot --view saga --name terminate-contract -o saga.dot\n  edasmith diagram spec.yaml --out-dir diagrams/"
+        after_help = "Examples:\n  edasmith diagram spec.yaml --format mermaid\n  edasmith diagram spec.yaml --format dot --view saga --name terminate-contract -o saga.dot\n  edasmith diagram spec.yaml --out-dir diagrams/\n  edasmith diagram spec.yaml --format dot --view load | dot -Tsvg -o load.svg"
     )]
     Diagram(diagram::Args),
     /// Export the model to other tools' formats (AsyncAPI 3.0, one document per service).

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::graph::{Direction, EdgeKind, Graph, GroupKind, Label, NodeKind};
+use super::graph::{Direction, EdgeKind, Graph, GroupKind, Label, Node, NodeKind, Tone};
 
 /// The font Graphviz needs for Hangul (installed by `.ci/install-tools`).
 pub const FONT: &str = "Noto Sans CJK KR";
@@ -72,6 +72,36 @@ fn node_attributes(kind: NodeKind) -> &'static str {
     }
 }
 
+/// A toned node (the load view): the kind's shape, the tone's colours, and a border that
+/// says the same without colour: bold from 70 %, doubled over 100 %.
+fn tone_attributes(kind: NodeKind, tone: Tone) -> String {
+    let mut style: Vec<&str> = match kind {
+        NodeKind::Frontend => vec![],
+        NodeKind::External => vec!["dashed"],
+        _ => vec!["rounded"],
+    };
+    style.push("filled");
+    let colours = match tone {
+        Tone::Low => r##"fillcolor="#c8e6c9", color="#2e7d32""##,
+        Tone::High => r##"fillcolor="#ffe082", color="#e65100", penwidth=2"##,
+        Tone::Over => r##"fillcolor="#ef9a9a", color="#b71c1c", penwidth=2, peripheries=2"##,
+        Tone::Unbounded => {
+            r##"fillcolor="#b71c1c", color="#4a0000", fontcolor="#ffffff", penwidth=2, peripheries=2"##
+        }
+    };
+    if tone != Tone::Low {
+        style.push("bold");
+    }
+    format!("shape=box, style=\"{}\", {colours}", style.join(","))
+}
+
+fn attributes(node: &Node) -> String {
+    match node.tone {
+        Some(tone) => tone_attributes(node.kind, tone),
+        None => node_attributes(node.kind).to_owned(),
+    }
+}
+
 fn edge_attributes(kind: EdgeKind) -> &'static str {
     match kind {
         EdgeKind::Sync | EdgeKind::Transition | EdgeKind::Forward => {
@@ -89,6 +119,22 @@ fn edge_attributes(kind: EdgeKind) -> &'static str {
             r##"style=dashed, color="#c62828", fontcolor="#c62828", constraint=false"##
         }
         EdgeKind::Compensates => r##"style=bold, penwidth=2, color="#c62828", constraint=false"##,
+    }
+}
+
+/// An edge nothing flows along (the load view): its kind's line, in light grey.
+fn faint_edge_attributes(kind: EdgeKind) -> &'static str {
+    match kind {
+        EdgeKind::Event | EdgeKind::Subscribes | EdgeKind::Fails => {
+            r##"style=dashed, color="#b0bec5", fontcolor="#90a4ae""##
+        }
+        EdgeKind::Command => {
+            r##"style=bold, penwidth=2.5, color="#b0bec5", fontcolor="#90a4ae", arrowtail=inv, dir=both"##
+        }
+        EdgeKind::Message => {
+            r##"style=dotted, penwidth=1.5, color="#b0bec5", fontcolor="#90a4ae""##
+        }
+        _ => r##"style=solid, color="#b0bec5", fontcolor="#90a4ae""##,
     }
 }
 
@@ -136,7 +182,7 @@ pub fn graph(graph: &Graph) -> String {
             out,
             "{indent}{} [label={text}, {}];",
             quoted(&node.id),
-            node_attributes(node.kind)
+            attributes(node)
         );
     };
     for (group_index, group) in graph.groups.iter().enumerate() {
@@ -223,7 +269,11 @@ pub fn graph(graph: &Graph) -> String {
             "  {} -> {} [{text}{}];",
             quoted(&edge.from),
             quoted(&edge.to),
-            edge_attributes(edge.kind)
+            if edge.faint {
+                faint_edge_attributes(edge.kind)
+            } else {
+                edge_attributes(edge.kind)
+            }
         );
     }
     out.push_str("}\n");

@@ -154,6 +154,20 @@ pub enum EdgeKind {
     Compensates,
 }
 
+/// How heavily a node is loaded (the load view): writers colour it, and mark it without
+/// colour too (a thicker, then double border).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tone {
+    /// Under 70 % of its capacity.
+    Low,
+    /// 70 % to 100 %.
+    High,
+    /// Over 100 %.
+    Over,
+    /// On (or behind) a synchronous cycle: no finite load.
+    Unbounded,
+}
+
 #[derive(Debug, Clone)]
 pub struct Node {
     pub id: String,
@@ -161,6 +175,8 @@ pub struct Node {
     pub kind: NodeKind,
     /// Index into [`Graph::groups`].
     pub group: Option<usize>,
+    /// Overrides the kind's colours (the load view); `None` everywhere else.
+    pub tone: Option<Tone>,
 }
 
 #[derive(Debug, Clone)]
@@ -169,6 +185,8 @@ pub struct Edge {
     pub to: String,
     pub label: Label,
     pub kind: EdgeKind,
+    /// Drawn faint: nothing flows along it (the load view); `false` everywhere else.
+    pub faint: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,7 +250,23 @@ impl Graph {
             label,
             kind,
             group,
+            tone: None,
         });
+    }
+
+    /// Adds a node coloured by `tone` (the load view).
+    pub fn toned_node(
+        &mut self,
+        id: &str,
+        label: Label,
+        kind: NodeKind,
+        group: Option<usize>,
+        tone: Option<Tone>,
+    ) {
+        self.node(id, label, kind, group);
+        if let Some(node) = self.nodes.last_mut() {
+            node.tone = tone;
+        }
     }
 
     pub fn edge(&mut self, from: &str, to: &str, label: Label, kind: EdgeKind) {
@@ -241,6 +275,7 @@ impl Graph {
             to: to.to_owned(),
             label,
             kind,
+            faint: false,
         });
     }
 

@@ -25,19 +25,10 @@ const NODES: [(NodeKind, &str); 6] = [
 
 /// Adds the legend group (nothing when the graph has no edges).
 pub fn add(graph: &mut Graph, ids: &mut Ids) {
-    let used: Vec<(EdgeKind, &str)> = EDGES
-        .iter()
-        .copied()
-        .filter(|(kind, _)| graph.edges.iter().any(|edge| edge.kind == *kind))
-        .collect();
-    if used.is_empty() {
+    if used_edges(graph).is_empty() {
         return;
     }
-    let group = graph.group(
-        &ids.id("legend", "legend"),
-        Label::new("Legend"),
-        GroupKind::Legend,
-    );
+    let group = group(graph, ids);
     let distinct_nodes = graph
         .nodes
         .iter()
@@ -50,7 +41,38 @@ pub fn add(graph: &mut Graph, ids: &mut Ids) {
             graph.node(&id, Label::new(text), kind, Some(group));
         }
     }
-    for (kind, text) in used {
+    edge_samples(graph, ids, group);
+}
+
+/// The edge kinds the graph draws, with their legend text.
+fn used_edges(graph: &Graph) -> Vec<(EdgeKind, &'static str)> {
+    EDGES
+        .iter()
+        .copied()
+        .filter(|(kind, _)| graph.edges.iter().any(|edge| edge.kind == *kind))
+        .collect()
+}
+
+/// The legend group (empty): its index.
+pub fn group(graph: &mut Graph, ids: &mut Ids) -> usize {
+    graph.group(
+        &ids.id("legend", "legend"),
+        Label::new("Legend"),
+        GroupKind::Legend,
+    )
+}
+
+/// The legend text of a node kind (`frontend`, `external system`…).
+pub fn node_text(kind: NodeKind) -> Option<&'static str> {
+    NODES
+        .iter()
+        .find(|(node, _)| *node == kind)
+        .map(|(_, text)| *text)
+}
+
+/// One sample edge per edge kind the graph draws, in `group`.
+pub fn edge_samples(graph: &mut Graph, ids: &mut Ids, group: usize) {
+    for (kind, text) in used_edges(graph) {
         let from = ids.id("legend_from", text);
         let to = ids.id("legend_to", text);
         graph.node(&from, Label::default(), NodeKind::LegendPoint, Some(group));

@@ -8,8 +8,8 @@
 use std::fmt::Write;
 
 use super::graph::{
-    Arrow, Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, NodeKind, Sequence,
-    SequenceItem,
+    Arrow, Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, Node, NodeKind, Sequence,
+    SequenceItem, Tone,
 };
 
 /// Escapes one line of user text for any Mermaid text position (quoted labels, edge
@@ -104,9 +104,21 @@ fn class_name(kind: NodeKind) -> &'static str {
     }
 }
 
+/// A toned node (the load view) takes its tone's class instead of its kind's.
+fn node_class(node: &Node) -> &'static str {
+    match node.tone {
+        None => class_name(node.kind),
+        Some(Tone::Low) => "low",
+        Some(Tone::High) => "high",
+        Some(Tone::Over) => "over",
+        Some(Tone::Unbounded) => "unbounded",
+    }
+}
+
 /// Class definitions, in a fixed order; colours follow event storming (aggregate
-/// yellow, event orange, command blue).
-const CLASSES: [(&str, &str); 11] = [
+/// yellow, event orange, command blue). Load tones get a border that says the same
+/// without colour: thicker from 70 %, thickest over 100 %.
+const CLASSES: [(&str, &str); 15] = [
     ("service", "fill:#ffffff,stroke:#37474f"),
     ("frontend", "fill:#e3f2fd,stroke:#1565c0"),
     (
@@ -121,6 +133,13 @@ const CLASSES: [(&str, &str); 11] = [
     ("step", "fill:#ffffff,stroke:#37474f"),
     ("pivot", "fill:#e8f5e9,stroke:#2e7d32,stroke-width:3px"),
     ("compensation", "fill:#ffebee,stroke:#c62828"),
+    ("low", "fill:#c8e6c9,stroke:#2e7d32"),
+    ("high", "fill:#ffe082,stroke:#e65100,stroke-width:2px"),
+    ("over", "fill:#ef9a9a,stroke:#b71c1c,stroke-width:4px"),
+    (
+        "unbounded",
+        "fill:#b71c1c,stroke:#4a0000,stroke-width:4px,color:#ffffff,stroke-dasharray:6 3",
+    ),
 ];
 
 fn arrow(kind: EdgeKind) -> &'static str {
@@ -142,6 +161,17 @@ fn link_style(kind: EdgeKind) -> &'static str {
         EdgeKind::Handles => "stroke:#1565c0,stroke-width:3px",
         EdgeKind::Fails => "stroke:#c62828,stroke-dasharray:8 4",
         EdgeKind::Compensates => "stroke:#c62828,stroke-width:3px",
+    }
+}
+
+/// An edge nothing flows along (the load view): its kind's dashes, in light grey.
+fn faint_link_style(kind: EdgeKind) -> String {
+    let style = link_style(kind);
+    let rest = style.split_once(',').map_or("", |(_, rest)| rest);
+    if rest.is_empty() {
+        "stroke:#b0bec5".to_owned()
+    } else {
+        format!("stroke:#b0bec5,{rest}")
     }
 }
 
@@ -209,7 +239,7 @@ fn flowchart(graph: &Graph) -> String {
         let members: Vec<&str> = graph
             .nodes
             .iter()
-            .filter(|node| class_name(node.kind) == name)
+            .filter(|node| node_class(node) == name)
             .map(|node| node.id.as_str())
             .collect();
         if !members.is_empty() {
@@ -226,24 +256,29 @@ fn flowchart(graph: &Graph) -> String {
         let _ = index;
         let _ = writeln!(out, "  style {} {style}", group.id);
     }
-    // linkStyle by edge index, one line per kind (in a fixed order).
-    let mut kinds: Vec<EdgeKind> = graph.edges.iter().map(|edge| edge.kind).collect();
+    // linkStyle by edge index, one line per kind (in a fixed order), faint edges (the
+    // load view's idle ones) after.
+    let mut kinds: Vec<(bool, EdgeKind)> = graph
+        .edges
+        .iter()
+        .map(|edge| (edge.faint, edge.kind))
+        .collect();
     kinds.sort();
     kinds.dedup();
-    for kind in kinds {
+    for (faint, kind) in kinds {
         let indices: Vec<String> = graph
             .edges
             .iter()
             .enumerate()
-            .filter(|(_, edge)| edge.kind == kind)
+            .filter(|(_, edge)| edge.kind == kind && edge.faint == faint)
             .map(|(index, _)| index.to_string())
             .collect();
-        let _ = writeln!(
-            out,
-            "  linkStyle {} {}",
-            indices.join(","),
-            link_style(kind)
-        );
+        let style = if faint {
+            faint_link_style(kind)
+        } else {
+            link_style(kind).to_owned()
+        };
+        let _ = writeln!(out, "  linkStyle {} {style}", indices.join(","));
     }
     out
 }

@@ -1,5 +1,5 @@
-//! Diagrams of a spec: the SRD, the domain events, each aggregate's lifecycle and each
-//! saga, in Mermaid and Graphviz DOT.
+//! Diagrams of a spec: the SRD, the load at the spike, the domain events, each
+//! aggregate's lifecycle and each saga, in Mermaid and Graphviz DOT.
 //!
 //! Each view is one module that builds a neutral structure ([`graph::Graph`] or
 //! [`graph::Sequence`]: nodes, edges, groups, labels as written); each syntax is one
@@ -12,6 +12,7 @@ pub mod graph;
 mod ids;
 mod legend;
 mod lifecycle;
+mod load;
 mod mermaid;
 mod page;
 mod saga;
@@ -26,17 +27,26 @@ pub use page::page;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum View {
     Srd,
+    /// The SRD coloured by utilization at the spike (only for a spec with a `peak`).
+    Load,
     Events,
     Lifecycle,
     Saga,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Srd, View::Events, View::Lifecycle, View::Saga];
+    pub const ALL: [View; 5] = [
+        View::Srd,
+        View::Load,
+        View::Events,
+        View::Lifecycle,
+        View::Saga,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             View::Srd => "srd",
+            View::Load => "load",
             View::Events => "events",
             View::Lifecycle => "lifecycle",
             View::Saga => "saga",
@@ -125,6 +135,10 @@ pub enum DiagramError {
         suggestion: Option<String>,
         known: Vec<String>,
     },
+    #[error(
+        "the load view needs a `peak`: declare the requests/s arriving at the spike on an entry point (e.g. `web: {{ kind: frontend, peak: 3000 }}`), or try one with `edasmith load SPEC --peak ID=RPS`"
+    )]
+    NoPeak,
 }
 
 fn unknown_message(
@@ -152,7 +166,7 @@ pub fn subjects(analysis: &Analysis, view: View) -> Vec<Subject> {
     let model = &analysis.model;
     let mut stems = ids::Stems::default();
     match view {
-        View::Srd | View::Events => Vec::new(),
+        View::Srd | View::Load | View::Events => Vec::new(),
         View::Lifecycle => analysis
             .derived
             .aggregates
@@ -187,6 +201,9 @@ pub fn render(
     format: Format,
     name: Option<&str>,
 ) -> Result<Vec<Diagram>, DiagramError> {
+    if view == View::Load && !analysis.load.has_peak() {
+        return Err(DiagramError::NoPeak);
+    }
     if !view.is_per_subject() {
         if name.is_some() {
             return Err(DiagramError::NameNotApplicable {
@@ -227,7 +244,8 @@ pub fn render(
         .collect())
 }
 
-/// Every view in each of `formats`: what `--out-dir` writes (before the page).
+/// Every view in each of `formats`: what `--out-dir` writes (before the page). A view
+/// that cannot be drawn is left out: the load view of a spec without a `peak`.
 pub fn render_all(analysis: &Analysis, views: &[View], formats: &[Format]) -> Vec<Diagram> {
     let mut diagrams = Vec::new();
     for &view in views {
@@ -249,6 +267,7 @@ pub fn render_one(
     let model = &analysis.model;
     let graph = match view {
         View::Srd => srd::build(model),
+        View::Load => load::build(model, &analysis.load),
         View::Events => events::build(model, &analysis.derived),
         View::Lifecycle => match subject.and_then(|id| model.data(id)) {
             Some(data) => lifecycle::build(data),

@@ -26,6 +26,7 @@ fn markdown(text: &str) -> String {
 fn section_title(view: View) -> &'static str {
     match view {
         View::Srd => "Service relation diagram",
+        View::Load => "Load at the spike",
         View::Events => "Domain events",
         View::Lifecycle => "Lifecycle",
         View::Saga => "Saga",
@@ -49,6 +50,15 @@ pub fn page(analysis: &Analysis, views: &[View], diagrams: &[Diagram]) -> String
          (with its reply), dotted = one-way message. Services sharing a database are \
          boxed together.\n",
     );
+    if diagrams.iter().any(|d| d.view == View::Load) {
+        out.push_str(
+            "\nLoad legend: each service shows its load at the spike against its capacity \
+             (req/s), green under 70 %, yellow with a bold border from 70 % to 100 %, red \
+             with the heaviest border (doubled in DOT) over 100 %; white: no capacity declared. Each relation \
+             shows what flows along it (its rate when not 1); grey: nothing flows at the \
+             spike. The figures are `edasmith load`'s.\n",
+        );
+    }
     // Diagrams come grouped by view, then format; pair each Mermaid diagram with its
     // DOT twin by file stem.
     let mut keys: Vec<(View, Option<String>)> = Vec::new();

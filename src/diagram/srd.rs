@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::graph::{Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, NodeKind};
+use super::graph::{Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, NodeKind, Tone};
 use super::ids::Ids;
-use crate::model::{Model, RelationKind, ServiceKind};
+use crate::model::{Model, Relation, RelationKind, Service, ServiceKind};
 
 /// Most services drawn left to right.
 const LEFT_RIGHT_MAX: usize = 12;
@@ -12,6 +12,53 @@ const LEFT_RIGHT_MAX: usize = 12;
 /// Services as nodes (grouped by a database two or more of them share), relations as
 /// edges; parallel relations of one type between two services share one edge.
 pub fn build(model: &Model) -> Graph {
+    let (mut graph, mut ids) = build_with(
+        model,
+        format!("SRD: {}", model.system_name()),
+        |_, service| (service_label(service), None),
+        |_, relation, _| (relation_text(relation), false),
+    );
+    super::legend::add(&mut graph, &mut ids);
+    graph
+}
+
+/// The service's name, and its id below when they differ.
+pub(super) fn service_label(service: &Service) -> Label {
+    let mut label = Label::new(service.label());
+    if service.label() != service.id.as_str() {
+        label.push(service.id.as_str());
+    }
+    label
+}
+
+/// What the SRD writes on a relation: the operation, or the message (and a command's
+/// replies).
+fn relation_text(relation: &Relation) -> Option<String> {
+    match relation.kind {
+        RelationKind::Sync => relation.operation.as_ref().map(|o| o.value.clone()),
+        RelationKind::Command => relation.message.as_ref().map(|m| {
+            let replies: Vec<&str> = relation.reply.iter().map(|r| r.as_str()).collect();
+            if replies.is_empty() {
+                m.value.clone()
+            } else {
+                format!("{}\nreply: {}", m.value, replies.join(" | "))
+            }
+        }),
+        _ => relation.message.as_ref().map(|m| m.value.clone()),
+    }
+}
+
+/// The SRD's layout with the caller's labels: the SRD and the load view draw the same
+/// nodes, groups and edges. `node` gives a service's label and tone (by its index in
+/// `model.services`); `edge` the text a relation adds to its edge towards one target
+/// (by the relation's index in `model.relations`) and whether it is idle (an edge is
+/// drawn faint when all its relations are). The legend is the caller's.
+pub(super) fn build_with(
+    model: &Model,
+    title: String,
+    mut node: impl FnMut(usize, &Service) -> (Label, Option<Tone>),
+    mut edge: impl FnMut(usize, &Relation, &str) -> (Option<String>, bool),
+) -> (Graph, Ids) {
     // Left to right reads best for a few services; a large SRD laid out left to right
     // becomes a band many times wider than high, so it goes top down.
     let direction = if model.services.len() > LEFT_RIGHT_MAX {
@@ -19,11 +66,7 @@ pub fn build(model: &Model) -> Graph {
     } else {
         Direction::LeftRight
     };
-    let mut graph = Graph::new(
-        GraphKind::Flow,
-        format!("SRD: {}", model.system_name()),
-        direction,
-    );
+    let mut graph = Graph::new(GraphKind::Flow, title, direction);
     let mut ids = Ids::default();
 
     let mut users: BTreeMap<&str, usize> = BTreeMap::new();
@@ -33,7 +76,7 @@ pub fn build(model: &Model) -> Graph {
         }
     }
     let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
-    for service in &model.services {
+    for (position, service) in model.services.iter().enumerate() {
         let group = service
             .database
             .as_ref()
@@ -53,10 +96,7 @@ pub fn build(model: &Model) -> Graph {
             ServiceKind::External => NodeKind::External,
             _ => NodeKind::Service,
         };
-        let mut label = Label::new(service.label());
-        if service.label() != service.id.as_str() {
-            label.push(service.id.as_str());
-        }
+        let (label, tone) = node(position, service);
         let id = ids.id("s", service_key(service.id.as_str(), service.code.as_ref()));
         if group.is_none() {
             match kind {
@@ -65,33 +105,23 @@ pub fn build(model: &Model) -> Graph {
                 _ => {}
             }
         }
-        graph.node(&id, label, kind, group);
+        graph.toned_node(&id, label, kind, group, tone);
     }
 
-    // (from, to, kind) -> label lines, in spec order of first appearance.
-    let mut edges: Vec<((String, String, EdgeKind), Label)> = Vec::new();
+    // (from, to, kind) -> label lines and idleness, in spec order of first appearance.
+    let mut edges: Vec<((String, String, EdgeKind), Label, bool)> = Vec::new();
     let mut at: BTreeMap<(String, String, EdgeKind), usize> = BTreeMap::new();
-    for relation in &model.relations {
+    for (position, relation) in model.relations.iter().enumerate() {
         let kind = edge_kind(relation.kind);
-        let text = match relation.kind {
-            RelationKind::Sync => relation.operation.as_ref().map(|o| o.value.clone()),
-            RelationKind::Command => relation.message.as_ref().map(|m| {
-                let replies: Vec<&str> = relation.reply.iter().map(|r| r.as_str()).collect();
-                if replies.is_empty() {
-                    m.value.clone()
-                } else {
-                    format!("{}\nreply: {}", m.value, replies.join(" | "))
-                }
-            }),
-            _ => relation.message.as_ref().map(|m| m.value.clone()),
-        };
         let from = node_id(model, &mut ids, relation.from.as_str());
         for to in &relation.to {
+            let (text, idle) = edge(position, relation, to.as_str());
             let key = (from.clone(), node_id(model, &mut ids, to.as_str()), kind);
             let index = *at.entry(key.clone()).or_insert_with(|| {
-                edges.push((key, Label::default()));
+                edges.push((key, Label::default(), true));
                 edges.len() - 1
             });
+            edges[index].2 &= idle;
             if let Some(text) = &text {
                 let label = &mut edges[index].1;
                 if !label.lines.iter().any(|line| line == text) {
@@ -100,11 +130,13 @@ pub fn build(model: &Model) -> Graph {
             }
         }
     }
-    for ((from, to, kind), label) in edges {
+    for ((from, to, kind), label, faint) in edges {
         graph.edge(&from, &to, label, kind);
+        if let Some(edge) = graph.edges.last_mut() {
+            edge.faint = faint;
+        }
     }
-    super::legend::add(&mut graph, &mut ids);
-    graph
+    (graph, ids)
 }
 
 fn service_key<'a>(id: &'a str, code: Option<&'a crate::model::Name>) -> &'a str {

@@ -94,7 +94,7 @@ impl Builder {
             self.add_relation(file, raw);
         }
         for (id, raw) in spec.sagas.0 {
-            self.add_saga(file, id, raw);
+            self.add_saga(file, id, *raw);
         }
         for (rule, level) in spec.rules.0 {
             rule_entries.push((name(file, rule), name(file, level)));
@@ -299,7 +299,7 @@ impl Builder {
         });
     }
 
-    fn add_saga(&mut self, file: FileId, id: Located<String>, raw: Box<RawSaga>) {
+    fn add_saga(&mut self, file: FileId, id: Located<String>, raw: RawSaga) {
         let id = name(file, id);
         if !self.register_id("saga", &id, IdSpace::Saga) {
             return;

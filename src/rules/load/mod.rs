@@ -27,6 +27,17 @@ pub fn checks() -> Vec<Rule> {
     ]
 }
 
+/// Whether a finding's rule is one of the load rules.
+pub fn is_load_rule(rule: &str) -> bool {
+    [
+        &capacity_exceeded::META,
+        &spike_not_isolated::META,
+        &capacity_undeclared::META,
+    ]
+    .iter()
+    .any(|meta| meta.name == rule)
+}
+
 /// Computes the spec's load once and runs every load rule on it.
 pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
     let table = load::analyze(context.model);
