@@ -8,9 +8,10 @@ use anyhow::Context as _;
 
 use super::{Outcome, output};
 use edasmith::analysis::{self, Options};
-use edasmith::codegen::{self, FileStatus, OutputDir, Ownership, Templates};
+use edasmith::codegen::{self, Ownership, Templates};
 use edasmith::report;
 use edasmith::spec::Limits;
+use edasmith::write::{FileStatus, OutputDir};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
