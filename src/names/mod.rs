@@ -102,7 +102,7 @@ pub fn pascal_case(name: &str) -> Option<String> {
     ascii_words(name).map(|words| words.iter().map(|word| capitalize(word)).collect())
 }
 
-fn capitalize(word: &str) -> String {
+pub(super) fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
@@ -133,6 +133,19 @@ pub fn did_you_mean<'a>(
         .filter(|&(distance, _)| distance <= max_distance)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
+}
+
+/// The help for a name that matches no candidate: "did you mean `best`?" when one is
+/// close enough to be a typo, else `otherwise()` (how to declare it, or what exists).
+pub fn did_you_mean_or<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match did_you_mean(input, candidates) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => otherwise(),
+    }
 }
 
 /// Why an id cannot be used, or `None` when it is fine. Ids end up in file names and

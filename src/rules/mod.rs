@@ -183,6 +183,13 @@ pub fn find(name: &str) -> Option<&'static RuleMeta> {
         .find(|meta| meta.name == name)
 }
 
+/// The help for a rule name the catalog does not have (the `rules:` map, `explain`).
+pub fn unknown_rule_help(name: &str) -> String {
+    crate::names::did_you_mean_or(name, all().iter().map(|rule| rule.meta.name), || {
+        "`edasmith explain --list` lists every rule".to_owned()
+    })
+}
+
 /// Runs every check over the model, in catalog order.
 pub fn check_all(context: &Context<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
