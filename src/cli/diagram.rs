@@ -6,9 +6,8 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 
 use super::{Outcome, output};
-use edasmith::analysis::{self, Analysis, Options};
+use edasmith::analysis::Analysis;
 use edasmith::diagram::{self, Diagram, Format, View};
-use edasmith::report;
 use edasmith::spec::Limits;
 use edasmith::write::{OutputDir, write_atomic};
 
@@ -79,23 +78,8 @@ impl From<ViewArg> for View {
 
 /// Analyzes the specs; with no error findings, renders and writes the diagrams.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let options = Options {
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            ..Limits::default()
-        },
-        deny_warnings: false,
-    };
-    let analysis = analysis::analyze_paths(&args.specs, &options)?;
-    if !analysis.findings.is_empty() {
-        output::stderr(&report::human::render_findings(
-            &analysis,
-            output::stderr_color(),
-        ));
-    }
-    if analysis.has_errors() {
-        // A diagram of a broken spec would draw the mistakes as if they were the design.
-        output::error("the spec has errors: no diagram written");
+    let analysis = super::analyze_for_output(&args.specs, args.max_file_size)?;
+    if !super::may_write(&analysis, "the spec has errors: no diagram written") {
         return Ok(Outcome::Failed);
     }
     match &args.out_dir {
