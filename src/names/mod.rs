@@ -7,7 +7,7 @@
 mod hangul;
 mod ident;
 
-pub use hangul::romanize;
+pub use hangul::{final_consonant, is_hangul, romanize};
 pub use ident::{
     Case, Idents, escape_keyword, invalid_package_name, is_keyword, join_words, package_name, unraw,
 };
