@@ -65,7 +65,19 @@ pub struct Context<'a> {
 /// A rule that inspects the model and reports what it finds.
 pub struct Rule {
     pub meta: &'static RuleMeta,
-    pub check: Option<fn(&Context<'_>, &mut Vec<Finding>)>,
+    pub check: Option<Check>,
+}
+
+/// A rule's check: reads the context, appends its findings.
+pub type Check = fn(&Context<'_>, &mut Vec<Finding>);
+
+impl Rule {
+    const fn checked(meta: &'static RuleMeta, check: Check) -> Self {
+        Rule {
+            meta,
+            check: Some(check),
+        }
+    }
 }
 
 /// Declares a rule's metadata; its doc comment becomes its `explain` text.
@@ -102,77 +114,94 @@ pub fn all() -> Vec<Rule> {
     rules
 }
 
-/// The rules that check a built model (everything but the structural ones).
+/// The rules that check a built model (everything but the structural ones), in
+/// catalog order: one line per rule.
 fn checks() -> Vec<Rule> {
-    let mut rules = vec![
-        Rule {
-            meta: &structure::NAME_NOT_ASCII,
-            check: Some(structure::name_not_ascii),
-        },
-        Rule {
-            meta: &messaging::event_multiple_publishers::META,
-            check: Some(messaging::event_multiple_publishers::check),
-        },
-        Rule {
-            meta: &messaging::event_publisher_not_owner::META,
-            check: Some(messaging::event_publisher_not_owner::check),
-        },
-        Rule {
-            meta: &messaging::command_without_reply::META,
-            check: Some(messaging::command_without_reply::check),
-        },
-        Rule {
-            meta: &messaging::command_multiple_handlers::META,
-            check: Some(messaging::command_multiple_handlers::check),
-        },
-        Rule {
-            meta: &messaging::message_with_reply::META,
-            check: Some(messaging::message_with_reply::check),
-        },
-        Rule {
-            meta: &messaging::async_without_message::META,
-            check: Some(messaging::async_without_message::check),
-        },
-        Rule {
-            meta: &events::cdc_style_event_name::META,
-            check: Some(events::cdc_style_event_name::check),
-        },
-        Rule {
-            meta: &events::api_style_event_name::META,
-            check: Some(events::api_style_event_name::check),
-        },
-        Rule {
-            meta: &events::event_not_past_tense::META,
-            check: Some(events::event_not_past_tense::check),
-        },
-        Rule {
-            meta: &events::lifecycle_unknown_state::META,
-            check: Some(events::lifecycle_unknown_state::check),
-        },
-        Rule {
-            meta: &events::lifecycle_unreachable_state::META,
-            check: Some(events::lifecycle_unreachable_state::check),
-        },
-        Rule {
-            meta: &events::event_outside_lifecycle::META,
-            check: Some(events::event_outside_lifecycle::check),
-        },
-        Rule {
-            meta: &data::payload_missing_needed_field::META,
-            check: Some(data::payload_missing_needed_field::check),
-        },
-        Rule {
-            meta: &data::query_back::META,
-            check: Some(data::query_back::check),
-        },
-        Rule {
-            meta: &data::shared_database::META,
-            check: Some(data::shared_database::check),
-        },
-    ];
-    rules.extend(sync::checks());
-    rules.extend(saga::checks());
-    rules
+    vec![
+        Rule::checked(&structure::NAME_NOT_ASCII, structure::name_not_ascii),
+        Rule::checked(
+            &messaging::event_multiple_publishers::META,
+            messaging::event_multiple_publishers::check,
+        ),
+        Rule::checked(
+            &messaging::event_publisher_not_owner::META,
+            messaging::event_publisher_not_owner::check,
+        ),
+        Rule::checked(
+            &messaging::command_without_reply::META,
+            messaging::command_without_reply::check,
+        ),
+        Rule::checked(
+            &messaging::command_multiple_handlers::META,
+            messaging::command_multiple_handlers::check,
+        ),
+        Rule::checked(
+            &messaging::message_with_reply::META,
+            messaging::message_with_reply::check,
+        ),
+        Rule::checked(
+            &messaging::async_without_message::META,
+            messaging::async_without_message::check,
+        ),
+        Rule::checked(
+            &events::cdc_style_event_name::META,
+            events::cdc_style_event_name::check,
+        ),
+        Rule::checked(
+            &events::api_style_event_name::META,
+            events::api_style_event_name::check,
+        ),
+        Rule::checked(
+            &events::event_not_past_tense::META,
+            events::event_not_past_tense::check,
+        ),
+        Rule::checked(
+            &events::lifecycle_unknown_state::META,
+            events::lifecycle_unknown_state::check,
+        ),
+        Rule::checked(
+            &events::lifecycle_unreachable_state::META,
+            events::lifecycle_unreachable_state::check,
+        ),
+        Rule::checked(
+            &events::event_outside_lifecycle::META,
+            events::event_outside_lifecycle::check,
+        ),
+        Rule::checked(
+            &data::payload_missing_needed_field::META,
+            data::payload_missing_needed_field::check,
+        ),
+        Rule::checked(&data::query_back::META, data::query_back::check),
+        Rule::checked(&data::shared_database::META, data::shared_database::check),
+        Rule::checked(&sync::sync_cycle::META, sync::sync_cycle::check),
+        Rule::checked(
+            &sync::sync_chain_availability::META,
+            sync::sync_chain_availability::check,
+        ),
+        Rule::checked(
+            &saga::missing_compensation::META,
+            saga::missing_compensation::check,
+        ),
+        Rule::checked(
+            &saga::step_not_retriable::META,
+            saga::step_not_retriable::check,
+        ),
+        Rule::checked(&saga::multiple_pivots::META, saga::multiple_pivots::check),
+        Rule::checked(
+            &saga::pivot_inconsistent::META,
+            saga::pivot_inconsistent::check,
+        ),
+        Rule::checked(
+            &saga::unknown_orchestrator::META,
+            saga::unknown_orchestrator::check,
+        ),
+        Rule::checked(&saga::step_unbacked::META, saga::step_unbacked::check),
+        Rule::checked(
+            &saga::compensation_unbacked::META,
+            saga::compensation_unbacked::check,
+        ),
+        Rule::checked(&saga::style_mismatch::META, saga::style_mismatch::check),
+    ]
 }
 
 /// Looks a rule up by name.
