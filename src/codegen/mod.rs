@@ -226,8 +226,3 @@ pub fn write(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, Write
     }
     Ok(changes)
 }
-
-/// The names of the embedded templates (what `--templates` may override).
-pub fn template_names() -> Vec<&'static str> {
-    templates::EMBEDDED.iter().map(|(name, _)| *name).collect()
-}

@@ -87,6 +87,12 @@ pub fn stable_words(name: &str) -> Vec<String> {
     }
 }
 
+/// The [`stable_words`] of a name in kebab case: never empty, never fails (AsyncAPI
+/// keys; what `name-not-ascii` says outputs will call a name).
+pub fn stable_kebab_case(name: &str) -> String {
+    stable_words(name).join("-")
+}
+
 /// `snake_case` identifier of a name (see [`ascii_words`]).
 pub fn snake_case(name: &str) -> Option<String> {
     ascii_words(name).map(|words| words.join("_"))
