@@ -114,93 +114,43 @@ pub fn all() -> Vec<Rule> {
     rules
 }
 
+/// `checked!(group::rule_name)`: the rule module's `META` and `check`.
+macro_rules! checked {
+    ($($module:ident)::+) => {
+        Rule::checked(&$($module)::+::META, $($module)::+::check)
+    };
+}
+
 /// The rules that check a built model (everything but the structural ones), in
 /// catalog order: one line per rule.
 fn checks() -> Vec<Rule> {
     vec![
         Rule::checked(&structure::NAME_NOT_ASCII, structure::name_not_ascii),
-        Rule::checked(
-            &messaging::event_multiple_publishers::META,
-            messaging::event_multiple_publishers::check,
-        ),
-        Rule::checked(
-            &messaging::event_publisher_not_owner::META,
-            messaging::event_publisher_not_owner::check,
-        ),
-        Rule::checked(
-            &messaging::command_without_reply::META,
-            messaging::command_without_reply::check,
-        ),
-        Rule::checked(
-            &messaging::command_multiple_handlers::META,
-            messaging::command_multiple_handlers::check,
-        ),
-        Rule::checked(
-            &messaging::message_with_reply::META,
-            messaging::message_with_reply::check,
-        ),
-        Rule::checked(
-            &messaging::async_without_message::META,
-            messaging::async_without_message::check,
-        ),
-        Rule::checked(
-            &events::cdc_style_event_name::META,
-            events::cdc_style_event_name::check,
-        ),
-        Rule::checked(
-            &events::api_style_event_name::META,
-            events::api_style_event_name::check,
-        ),
-        Rule::checked(
-            &events::event_not_past_tense::META,
-            events::event_not_past_tense::check,
-        ),
-        Rule::checked(
-            &events::lifecycle_unknown_state::META,
-            events::lifecycle_unknown_state::check,
-        ),
-        Rule::checked(
-            &events::lifecycle_unreachable_state::META,
-            events::lifecycle_unreachable_state::check,
-        ),
-        Rule::checked(
-            &events::event_outside_lifecycle::META,
-            events::event_outside_lifecycle::check,
-        ),
-        Rule::checked(
-            &data::payload_missing_needed_field::META,
-            data::payload_missing_needed_field::check,
-        ),
-        Rule::checked(&data::query_back::META, data::query_back::check),
-        Rule::checked(&data::shared_database::META, data::shared_database::check),
-        Rule::checked(&sync::sync_cycle::META, sync::sync_cycle::check),
-        Rule::checked(
-            &sync::sync_chain_availability::META,
-            sync::sync_chain_availability::check,
-        ),
-        Rule::checked(
-            &saga::missing_compensation::META,
-            saga::missing_compensation::check,
-        ),
-        Rule::checked(
-            &saga::step_not_retriable::META,
-            saga::step_not_retriable::check,
-        ),
-        Rule::checked(&saga::multiple_pivots::META, saga::multiple_pivots::check),
-        Rule::checked(
-            &saga::pivot_inconsistent::META,
-            saga::pivot_inconsistent::check,
-        ),
-        Rule::checked(
-            &saga::unknown_orchestrator::META,
-            saga::unknown_orchestrator::check,
-        ),
-        Rule::checked(&saga::step_unbacked::META, saga::step_unbacked::check),
-        Rule::checked(
-            &saga::compensation_unbacked::META,
-            saga::compensation_unbacked::check,
-        ),
-        Rule::checked(&saga::style_mismatch::META, saga::style_mismatch::check),
+        checked!(messaging::event_multiple_publishers),
+        checked!(messaging::event_publisher_not_owner),
+        checked!(messaging::command_without_reply),
+        checked!(messaging::command_multiple_handlers),
+        checked!(messaging::message_with_reply),
+        checked!(messaging::async_without_message),
+        checked!(events::cdc_style_event_name),
+        checked!(events::api_style_event_name),
+        checked!(events::event_not_past_tense),
+        checked!(events::lifecycle_unknown_state),
+        checked!(events::lifecycle_unreachable_state),
+        checked!(events::event_outside_lifecycle),
+        checked!(data::payload_missing_needed_field),
+        checked!(data::query_back),
+        checked!(data::shared_database),
+        checked!(sync::sync_cycle),
+        checked!(sync::sync_chain_availability),
+        checked!(saga::missing_compensation),
+        checked!(saga::step_not_retriable),
+        checked!(saga::multiple_pivots),
+        checked!(saga::pivot_inconsistent),
+        checked!(saga::unknown_orchestrator),
+        checked!(saga::step_unbacked),
+        checked!(saga::compensation_unbacked),
+        checked!(saga::style_mismatch),
     ]
 }
 
