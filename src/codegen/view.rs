@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::model::{Data, FieldType, Model, OnFailure, SagaStyle, ServiceKind};
-use crate::names::{Case, Idents, package_name, stable_words, unraw};
+use crate::names::{Case, Idents, package_name, stable_words, unique, unraw};
 use crate::saga::CompensationPath;
 
 #[derive(Debug, Serialize)]
@@ -345,14 +345,7 @@ pub fn build(analysis: &Analysis) -> Workspace {
 }
 
 fn allocate_package(used: &mut BTreeSet<String>, words: Vec<String>) -> String {
-    let base = package_name(&words);
-    let mut name = base.clone();
-    let mut n = 2;
-    while !used.insert(name.clone()) {
-        name = format!("{base}-{n}");
-        n += 1;
-    }
-    name
+    unique(used, package_name(&words), '-')
 }
 
 impl Builder<'_> {

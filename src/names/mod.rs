@@ -116,6 +116,23 @@ pub(super) fn capitalize(word: &str) -> String {
     }
 }
 
+/// `base`, or the first of `base{separator}2`, `base{separator}3`, … not yet in `taken`,
+/// which then holds it: names that meet on one identifier are told apart in the order
+/// they are asked for.
+pub fn unique(
+    taken: &mut std::collections::BTreeSet<String>,
+    base: String,
+    separator: char,
+) -> String {
+    let mut candidate = base.clone();
+    let mut counter = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{base}{separator}{counter}");
+        counter += 1;
+    }
+    candidate
+}
+
 /// The closest candidate to a misspelt name, if one is close enough to be a typo.
 ///
 /// Candidates whose length differs by more than the allowed distance are skipped
