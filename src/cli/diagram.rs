@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 
 use super::{Outcome, output};
-use edasmith::analysis::{self, Analysis, Options};
+use edasmith::analysis::Analysis;
 use edasmith::diagram::{self, Diagram, Format, View};
 use edasmith::report::{self, Severity};
 use edasmith::rules;
@@ -89,14 +89,7 @@ impl From<ViewArg> for View {
 
 /// Analyzes the specs; with no error findings, renders and writes the diagrams.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let options = Options {
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            ..Limits::default()
-        },
-        deny_warnings: false,
-    };
-    let analysis = analysis::analyze_paths(&args.specs, &options)?;
+    let analysis = super::analyze_for_output(&args.specs, args.max_file_size)?;
     if !analysis.findings.is_empty() {
         output::stderr(&report::human::render_findings(
             &analysis,
@@ -104,7 +97,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         ));
     }
     if has_design_errors(&analysis) {
-        // A diagram of a broken spec would draw the mistakes as if they were the design.
+        // A diagram of a broken spec would draw the mistakes as if they were the design;
+        // an overloaded service is no mistake in the drawing, it is what the load view shows.
         output::error("the spec has errors: no diagram written");
         return Ok(Outcome::Failed);
     }

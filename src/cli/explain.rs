@@ -5,7 +5,6 @@ use std::fmt::Write;
 use anyhow::bail;
 
 use super::{Outcome, output};
-use edasmith::names::did_you_mean;
 use edasmith::rules;
 
 #[derive(clap::Args, Debug)]
@@ -31,11 +30,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                 rule.meta.documentation()
             ),
             None => {
-                let hint = match did_you_mean(name, catalog.iter().map(|rule| rule.meta.name)) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => "`edasmith explain --list` lists every rule".to_owned(),
-                };
-                bail!("unknown rule `{name}`: {hint}");
+                bail!("unknown rule `{name}`: {}", rules::unknown_rule_help(name));
             }
         },
     };

@@ -6,7 +6,6 @@ use anyhow::Context as _;
 use edasmith::write::OutputDir;
 
 use super::{Outcome, output};
-use edasmith::analysis::{self, Options};
 use edasmith::export::{self, asyncapi};
 use edasmith::report::{self, Severity};
 use edasmith::spec::Limits;
@@ -52,14 +51,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 /// Analyzes the specs; with no error finding, writes every document (all or none are
 /// rendered before the first write).
 fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
-    let options = Options {
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            ..Limits::default()
-        },
-        deny_warnings: false,
-    };
-    let analysis = analysis::analyze_paths(&args.specs, &options)?;
+    let analysis = super::analyze_for_output(&args.specs, args.max_file_size)?;
     if analysis
         .findings
         .iter()

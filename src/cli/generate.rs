@@ -7,10 +7,9 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use super::{Outcome, output};
-use edasmith::analysis::{self, Options};
-use edasmith::codegen::{self, FileStatus, OutputDir, Ownership, Templates};
-use edasmith::report;
+use edasmith::codegen::{self, Ownership, Templates};
 use edasmith::spec::Limits;
+use edasmith::write::{FileStatus, OutputDir};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -33,23 +32,8 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let options = Options {
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            ..Limits::default()
-        },
-        deny_warnings: false,
-    };
-    let analysis = analysis::analyze_paths(&args.specs, &options)?;
-    if !analysis.findings.is_empty() {
-        // Warnings do not stop generation, but the team should see them.
-        output::stderr(&report::human::render_findings(
-            &analysis,
-            output::stderr_color(),
-        ));
-    }
-    if analysis.has_errors() {
-        output::error("the spec has errors: nothing generated");
+    let analysis = super::analyze_for_output(&args.specs, args.max_file_size)?;
+    if !super::may_write(&analysis, "the spec has errors: nothing generated") {
         return Ok(Outcome::Failed);
     }
     let templates = match &args.templates {

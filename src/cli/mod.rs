@@ -15,9 +15,13 @@ mod load;
 mod output;
 mod schema;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use edasmith::analysis::{self, Analysis, Options};
+use edasmith::report;
+use edasmith::spec::Limits;
 
 /// What a command found, as far as the exit code cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +108,35 @@ enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+/// The analysis a command that writes outputs starts from (`diagram`, `export`,
+/// `generate`): `--deny warnings` has no say, as warnings never stop an output.
+fn analyze_for_output(specs: &[PathBuf], max_file_size: u64) -> anyhow::Result<Analysis> {
+    let options = Options {
+        limits: Limits {
+            max_file_bytes: max_file_size,
+            ..Limits::default()
+        },
+        deny_warnings: false,
+    };
+    Ok(analysis::analyze_paths(specs, &options)?)
+}
+
+/// Prints the findings to stderr; with an error among them prints `refusal` and returns
+/// false: an output of a broken spec would present its mistakes as the design.
+fn may_write(analysis: &Analysis, refusal: &str) -> bool {
+    if !analysis.findings.is_empty() {
+        output::stderr(&report::human::render_findings(
+            analysis,
+            output::stderr_color(),
+        ));
+    }
+    if analysis.has_errors() {
+        output::error(refusal);
+        return false;
+    }
+    true
 }
 
 /// Runs the command line and returns the process exit code.

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::model::{Data, FieldType, Model, OnFailure, SagaStyle, ServiceKind};
-use crate::names::{Case, Idents, package_name, stable_words, unraw};
+use crate::names::{Case, Idents, package_name, stable_words, unique, unraw};
 use crate::saga::CompensationPath;
 
 #[derive(Debug, Serialize)]
@@ -271,10 +271,6 @@ fn list(names: &[String]) -> String {
 }
 
 /// The identifier source of an element: its `code:`, else its id.
-fn code_or_id(code: Option<&crate::model::Name>, id: &str) -> String {
-    code.map_or_else(|| id.to_owned(), |c| c.value.clone())
-}
-
 /// A message name's roles, collected over the derivations.
 #[derive(Default)]
 struct Roles {
@@ -333,7 +329,7 @@ pub fn build(analysis: &Analysis) -> Workspace {
         .iter()
         .filter(|s| s.kind == ServiceKind::Service)
         .map(|service| {
-            let words = stable_words(&code_or_id(service.code.as_ref(), &service.id.value));
+            let words = stable_words(service.code_or_id());
             let package = allocate_package(
                 &mut packages,
                 [system_words.clone(), words.clone()].concat(),
@@ -349,21 +345,14 @@ pub fn build(analysis: &Analysis) -> Workspace {
 }
 
 fn allocate_package(used: &mut BTreeSet<String>, words: Vec<String>) -> String {
-    let base = package_name(&words);
-    let mut name = base.clone();
-    let mut n = 2;
-    while !used.insert(name.clone()) {
-        name = format!("{base}-{n}");
-        n += 1;
-    }
-    name
+    unique(used, package_name(&words), '-')
 }
 
 impl Builder<'_> {
     fn data_types(&mut self) -> Vec<DataType> {
         let mut idents = Idents::types();
         for data in &self.model.data {
-            let ident = idents.name(&code_or_id(data.code.as_ref(), &data.id.value));
+            let ident = idents.name(data.code_or_id());
             let mut fields = Idents::new(Case::Snake);
             let by_name = data
                 .fields
@@ -678,7 +667,7 @@ impl Builder<'_> {
             .iter()
             .map(|a| {
                 let data = self.model.data(&a.id);
-                aggregate_idents.name(&code_or_id(data.and_then(|d| d.code.as_ref()), &a.id))
+                aggregate_idents.name(data.map_or(a.id.as_str(), |d| d.code_or_id()))
             })
             .collect();
         let mut test_idents = Idents::new(Case::Snake);
@@ -819,7 +808,7 @@ impl Builder<'_> {
             .iter()
             .zip(&self.analysis.compensation_paths)
         {
-            let words = stable_words(&code_or_id(saga.code.as_ref(), &saga.id.value));
+            let words = stable_words(saga.code_or_id());
             match saga.style {
                 SagaStyle::Orchestration
                     if saga.orchestrator.as_ref().map(|o| o.value.as_str()) == Some(id) =>

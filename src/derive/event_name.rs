@@ -4,6 +4,8 @@
 //! A command is an imperative (verb first in English); the domain event that records its
 //! success states the same change as a fact (object first, past participle last).
 
+use crate::names::is_hangul;
+
 /// Verbs whose past participle is not formed by a rule.
 const IRREGULAR: &[(&str, &str)] = &[
     ("begin", "begun"),
@@ -59,10 +61,6 @@ pub fn suggested_event(command: &str) -> Option<String> {
         return Some(korean_event(command));
     }
     english_event(command)
-}
-
-fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
 fn korean_event(command: &str) -> String {

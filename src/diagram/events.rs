@@ -134,8 +134,5 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
 
 /// Aggregates are data: their ASCII name is the data's `code:` where declared.
 pub(super) fn aggregate_key<'a>(model: &'a Model, id: &'a str) -> &'a str {
-    model
-        .data(id)
-        .and_then(|data| data.code.as_ref())
-        .map_or(id, |code| code.as_str())
+    model.data(id).map_or(id, |data| data.code_or_id())
 }

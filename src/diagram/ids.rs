@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::names::stable_words;
+use crate::names::{stable_words, unique};
 
 /// Longest word part of a node id.
 const MAX_ID_CHARS: usize = 40;
@@ -49,16 +49,6 @@ impl Stems {
         let base = shorten(&stable_words(source), '-', MAX_STEM_CHARS, source);
         unique(&mut self.taken, base, '-')
     }
-}
-
-fn unique(taken: &mut BTreeSet<String>, base: String, separator: char) -> String {
-    let mut candidate = base.clone();
-    let mut counter = 2;
-    while !taken.insert(candidate.clone()) {
-        candidate = format!("{base}{separator}{counter}");
-        counter += 1;
-    }
-    candidate
 }
 
 /// Joins words; when too long, keeps a prefix and adds a hash of the whole name so two

@@ -247,17 +247,17 @@ fn flowchart(graph: &Graph) -> String {
             let _ = writeln!(out, "  class {} {name}", members.join(","));
         }
     }
-    for (index, group) in graph.groups.iter().enumerate() {
+    for group in &graph.groups {
         let style = match group.kind {
             GroupKind::SharedDatabase => "fill:#fff8e1,stroke:#ff8f00,stroke-dasharray:6 3",
             GroupKind::Owner => "fill:#fffde7,stroke:#f9a825",
             GroupKind::Legend => "fill:#fafafa,stroke:#bdbdbd",
         };
-        let _ = index;
         let _ = writeln!(out, "  style {} {style}", group.id);
     }
-    // linkStyle by edge index, one line per kind (in a fixed order), faint edges (the
-    // load view's idle ones) after.
+    // Mermaid styles a link only by its index in the chart: one `linkStyle` line per
+    // kind, kinds in a fixed order so the same graph gives the same text; faint edges
+    // (the load view's idle ones) after.
     let mut kinds: Vec<(bool, EdgeKind)> = graph
         .edges
         .iter()

@@ -97,7 +97,7 @@ pub(super) fn build_with(
             _ => NodeKind::Service,
         };
         let (label, tone) = node(position, service);
-        let id = ids.id("s", service_key(service.id.as_str(), service.code.as_ref()));
+        let id = ids.id("s", service.code_or_id());
         if group.is_none() {
             match kind {
                 NodeKind::Frontend => graph.first.push(id.clone()),
@@ -139,16 +139,10 @@ pub(super) fn build_with(
     (graph, ids)
 }
 
-fn service_key<'a>(id: &'a str, code: Option<&'a crate::model::Name>) -> &'a str {
-    code.map_or(id, |code| code.as_str())
-}
-
 /// The node id of a service; an unknown service (an error finding, so never rendered in
 /// practice) still gets an id rather than a panic.
 pub(super) fn node_id(model: &Model, ids: &mut Ids, service: &str) -> String {
-    let key = model
-        .service(service)
-        .map_or(service, |s| service_key(s.id.as_str(), s.code.as_ref()));
+    let key = model.service(service).map_or(service, |s| s.code_or_id());
     ids.id("s", key)
 }
 

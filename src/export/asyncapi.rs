@@ -173,18 +173,17 @@ struct Catalog<'m> {
 impl<'m> Catalog<'m> {
     fn build(model: &'m Model, derived: &'m Derived) -> Self {
         let system = model.system_name();
-        let service_keys = keyed(model.services.iter().map(|service| {
-            let spelling = service.code.as_ref().unwrap_or(&service.id);
-            (service.id.as_str(), spelling.as_str())
-        }));
+        let service_keys = keyed(
+            model
+                .services
+                .iter()
+                .map(|service| (service.id.as_str(), service.code_or_id())),
+        );
         let data_keys = keyed(
             model
                 .data
                 .iter()
-                .map(|data| {
-                    let spelling = data.code.as_ref().unwrap_or(&data.id);
-                    (data.id.as_str(), spelling.as_str())
-                })
+                .map(|data| (data.id.as_str(), data.code_or_id()))
                 .chain(
                     derived
                         .aggregates

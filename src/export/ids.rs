@@ -8,13 +8,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::names::stable_words;
+use crate::names::stable_kebab_case;
 
-/// The key of a name: its [`stable_words`] in kebab case. Never empty, never fails:
+/// The key of a name: its [`stable_kebab_case`]. Never empty, never fails:
 /// `계약해지됨` -> `gyeyakhaejidoem`, `Order/Placed#1$` -> `order-placed-1`,
 /// `合同` -> `u5408-u540c`.
 pub fn key(name: &str) -> String {
-    stable_words(name).join("-")
+    stable_kebab_case(name)
 }
 
 /// Whether `text` is a valid AsyncAPI component, channel or operation key.

@@ -1,7 +1,7 @@
 //! From raw spec files to one [`Model`]: merge, check ids, resolve references.
 
 use super::types::*;
-use crate::names::{did_you_mean, invalid_id_reason};
+use crate::names::{did_you_mean_or, invalid_id_reason};
 use crate::report::{Finding, Severity};
 use crate::rules::{self, structure};
 use crate::source::{FileId, Span};
@@ -385,21 +385,12 @@ impl Builder {
     }
 
     fn read_rule_levels(&mut self, entries: Vec<(Name, Name)>) {
-        let catalog = rules::all();
         for (rule, level) in entries {
-            let Some(meta) = catalog
-                .iter()
-                .map(|r| r.meta)
-                .find(|meta| meta.name == rule.value)
-            else {
-                let suggestion = did_you_mean(&rule.value, catalog.iter().map(|r| r.meta.name));
+            let Some(meta) = rules::find(&rule.value) else {
                 self.findings.push(
                     structure::UNKNOWN_RULE
                         .finding(rule.span, format!("unknown rule `{}`", rule.value))
-                        .with_help(match suggestion {
-                            Some(name) => format!("did you mean `{name}`?"),
-                            None => "`edasmith explain --list` lists every rule".to_owned(),
-                        }),
+                        .with_help(rules::unknown_rule_help(&rule.value)),
                 );
                 continue;
             };
@@ -436,13 +427,12 @@ enum IdSpace {
 }
 
 fn unknown(name: &Name, role: &str, kind: &str, candidates: &[&str]) -> Finding {
-    let help = match did_you_mean(&name.value, candidates.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!(
+    let help = did_you_mean_or(&name.value, candidates.iter().copied(), || {
+        format!(
             "declare {kind} `{}` under `{kind}s:`, or fix the name",
             name.value
-        ),
-    };
+        )
+    });
     structure::UNKNOWN_REFERENCE
         .finding(
             name.span,
@@ -452,13 +442,12 @@ fn unknown(name: &Name, role: &str, kind: &str, candidates: &[&str]) -> Finding 
 }
 
 fn undeclared_data(name: &Name, declared: &[&str]) -> Finding {
-    let help = match did_you_mean(&name.value, declared.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!(
+    let help = did_you_mean_or(&name.value, declared.iter().copied(), || {
+        format!(
             "declare `{}` under `data:` with its owner, fields and lifecycle",
             name.value
-        ),
-    };
+        )
+    });
     structure::UNDECLARED_DATA
         .finding(
             name.span,
@@ -481,14 +470,13 @@ fn unknown_fields(relation: &Relation, data: &Data) -> Vec<Finding> {
     named
         .filter(|field| data.field(&field.value).is_none())
         .map(|field| {
-            let help = match did_you_mean(&field.value, field_names.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!(
+            let help = did_you_mean_or(&field.value, field_names.iter().copied(), || {
+                format!(
                     "the fields of `{}` are: {}",
                     data.id.value,
                     field_names.join(", ")
-                ),
-            };
+                )
+            });
             structure::UNKNOWN_FIELD
                 .finding(
                     field.span,

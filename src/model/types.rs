@@ -103,6 +103,12 @@ impl Service {
             .as_ref()
             .map_or(&self.id.value, |name| &name.value)
     }
+
+    /// What outputs derive its ASCII identifiers from: `code:` where declared, else
+    /// the id.
+    pub fn code_or_id(&self) -> &str {
+        self.code.as_ref().unwrap_or(&self.id).as_str()
+    }
 }
 
 #[derive(Debug)]
@@ -122,6 +128,12 @@ impl Data {
         self.name
             .as_ref()
             .map_or(&self.id.value, |name| &name.value)
+    }
+
+    /// What outputs derive its ASCII identifiers from: `code:` where declared, else
+    /// the id.
+    pub fn code_or_id(&self) -> &str {
+        self.code.as_ref().unwrap_or(&self.id).as_str()
     }
 
     pub fn field(&self, name: &str) -> Option<&Field> {
@@ -198,6 +210,12 @@ impl Saga {
         self.name
             .as_ref()
             .map_or(&self.id.value, |name| &name.value)
+    }
+
+    /// What outputs derive its ASCII identifiers from: `code:` where declared, else
+    /// the id.
+    pub fn code_or_id(&self) -> &str {
+        self.code.as_ref().unwrap_or(&self.id).as_str()
     }
 
     /// Index of the pivot step (the first one, when several are marked).

@@ -20,12 +20,23 @@ const FINALS: [&str; 28] = [
 const FIRST_SYLLABLE: u32 = 0xAC00;
 const LAST_SYLLABLE: u32 = 0xD7A3;
 
+/// Whether `c` is a precomposed Hangul syllable (가..힣): what reads as Korean.
+pub fn is_hangul(c: char) -> bool {
+    (FIRST_SYLLABLE..=LAST_SYLLABLE).contains(&u32::from(c))
+}
+
+/// The index of a syllable's final consonant (0 = none, 20 = ㅆ), or `None` for any
+/// other character.
+pub fn final_consonant(c: char) -> Option<u32> {
+    is_hangul(c).then(|| (u32::from(c) - FIRST_SYLLABLE) % 28)
+}
+
 /// The romanization of one precomposed Hangul syllable, or `None` for any other character.
 pub(super) fn romanize_syllable(c: char) -> Option<String> {
-    let code = u32::from(c);
-    if !(FIRST_SYLLABLE..=LAST_SYLLABLE).contains(&code) {
+    if !is_hangul(c) {
         return None;
     }
+    let code = u32::from(c);
     let index = (code - FIRST_SYLLABLE) as usize;
     let (initial, medial, last) = (index / (21 * 28), (index % (21 * 28)) / 28, index % 28);
     Some([INITIALS[initial], MEDIALS[medial], FINALS[last]].concat())

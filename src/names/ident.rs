@@ -13,7 +13,7 @@
 
 use std::collections::BTreeSet;
 
-use super::stable_words;
+use super::{capitalize, stable_words};
 
 /// Strict and reserved keywords of Rust 2024 (weak keywords such as `union` are fine).
 const KEYWORDS: &[&str] = &[
@@ -104,14 +104,6 @@ pub fn join_words(words: &[String], case: Case) -> String {
         ident.insert(0, '_');
     }
     ident
-}
-
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-        None => String::new(),
-    }
 }
 
 /// A valid Rust identifier for a joined name: raw where a keyword allows it, else a suffix.

@@ -7,7 +7,7 @@
 mod hangul;
 mod ident;
 
-pub use hangul::romanize;
+pub use hangul::{final_consonant, is_hangul, romanize};
 pub use ident::{
     Case, Idents, escape_keyword, invalid_package_name, is_keyword, join_words, package_name, unraw,
 };
@@ -87,6 +87,12 @@ pub fn stable_words(name: &str) -> Vec<String> {
     }
 }
 
+/// The [`stable_words`] of a name in kebab case: never empty, never fails (AsyncAPI
+/// keys; what `name-not-ascii` says outputs will call a name).
+pub fn stable_kebab_case(name: &str) -> String {
+    stable_words(name).join("-")
+}
+
 /// `snake_case` identifier of a name (see [`ascii_words`]).
 pub fn snake_case(name: &str) -> Option<String> {
     ascii_words(name).map(|words| words.join("_"))
@@ -102,12 +108,29 @@ pub fn pascal_case(name: &str) -> Option<String> {
     ascii_words(name).map(|words| words.iter().map(|word| capitalize(word)).collect())
 }
 
-fn capitalize(word: &str) -> String {
+pub(super) fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
         None => String::new(),
     }
+}
+
+/// `base`, or the first of `base{separator}2`, `base{separator}3`, … not yet in `taken`,
+/// which then holds it: names that meet on one identifier are told apart in the order
+/// they are asked for.
+pub fn unique(
+    taken: &mut std::collections::BTreeSet<String>,
+    base: String,
+    separator: char,
+) -> String {
+    let mut candidate = base.clone();
+    let mut counter = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{base}{separator}{counter}");
+        counter += 1;
+    }
+    candidate
 }
 
 /// The closest candidate to a misspelt name, if one is close enough to be a typo.
@@ -133,6 +156,19 @@ pub fn did_you_mean<'a>(
         .filter(|&(distance, _)| distance <= max_distance)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
+}
+
+/// The help for a name that matches no candidate: "did you mean `best`?" when one is
+/// close enough to be a typo, else `otherwise()` (how to declare it, or what exists).
+pub fn did_you_mean_or<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match did_you_mean(input, candidates) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => otherwise(),
+    }
 }
 
 /// Why an id cannot be used, or `None` when it is fine. Ids end up in file names and

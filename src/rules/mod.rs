@@ -66,7 +66,19 @@ pub struct Context<'a> {
 /// A rule that inspects the model and reports what it finds.
 pub struct Rule {
     pub meta: &'static RuleMeta,
-    pub check: Option<fn(&Context<'_>, &mut Vec<Finding>)>,
+    pub check: Option<Check>,
+}
+
+/// A rule's check: reads the context, appends its findings.
+pub type Check = fn(&Context<'_>, &mut Vec<Finding>);
+
+impl Rule {
+    const fn checked(meta: &'static RuleMeta, check: Check) -> Self {
+        Rule {
+            meta,
+            check: Some(check),
+        }
+    }
 }
 
 /// Declares a rule's metadata; its doc comment becomes its `explain` text.
@@ -103,76 +115,45 @@ pub fn all() -> Vec<Rule> {
     rules
 }
 
-/// The rules that check a built model (everything but the structural ones).
+/// `checked!(group::rule_name)`: the rule module's `META` and `check`.
+macro_rules! checked {
+    ($($module:ident)::+) => {
+        Rule::checked(&$($module)::+::META, $($module)::+::check)
+    };
+}
+
+/// The rules that check a built model (everything but the structural ones), in
+/// catalog order: one line per rule.
 fn checks() -> Vec<Rule> {
     let mut rules = vec![
-        Rule {
-            meta: &structure::NAME_NOT_ASCII,
-            check: Some(structure::name_not_ascii),
-        },
-        Rule {
-            meta: &messaging::event_multiple_publishers::META,
-            check: Some(messaging::event_multiple_publishers::check),
-        },
-        Rule {
-            meta: &messaging::event_publisher_not_owner::META,
-            check: Some(messaging::event_publisher_not_owner::check),
-        },
-        Rule {
-            meta: &messaging::command_without_reply::META,
-            check: Some(messaging::command_without_reply::check),
-        },
-        Rule {
-            meta: &messaging::command_multiple_handlers::META,
-            check: Some(messaging::command_multiple_handlers::check),
-        },
-        Rule {
-            meta: &messaging::message_with_reply::META,
-            check: Some(messaging::message_with_reply::check),
-        },
-        Rule {
-            meta: &messaging::async_without_message::META,
-            check: Some(messaging::async_without_message::check),
-        },
-        Rule {
-            meta: &events::cdc_style_event_name::META,
-            check: Some(events::cdc_style_event_name::check),
-        },
-        Rule {
-            meta: &events::api_style_event_name::META,
-            check: Some(events::api_style_event_name::check),
-        },
-        Rule {
-            meta: &events::event_not_past_tense::META,
-            check: Some(events::event_not_past_tense::check),
-        },
-        Rule {
-            meta: &events::lifecycle_unknown_state::META,
-            check: Some(events::lifecycle_unknown_state::check),
-        },
-        Rule {
-            meta: &events::lifecycle_unreachable_state::META,
-            check: Some(events::lifecycle_unreachable_state::check),
-        },
-        Rule {
-            meta: &events::event_outside_lifecycle::META,
-            check: Some(events::event_outside_lifecycle::check),
-        },
-        Rule {
-            meta: &data::payload_missing_needed_field::META,
-            check: Some(data::payload_missing_needed_field::check),
-        },
-        Rule {
-            meta: &data::query_back::META,
-            check: Some(data::query_back::check),
-        },
-        Rule {
-            meta: &data::shared_database::META,
-            check: Some(data::shared_database::check),
-        },
+        Rule::checked(&structure::NAME_NOT_ASCII, structure::name_not_ascii),
+        checked!(messaging::event_multiple_publishers),
+        checked!(messaging::event_publisher_not_owner),
+        checked!(messaging::command_without_reply),
+        checked!(messaging::command_multiple_handlers),
+        checked!(messaging::message_with_reply),
+        checked!(messaging::async_without_message),
+        checked!(events::cdc_style_event_name),
+        checked!(events::api_style_event_name),
+        checked!(events::event_not_past_tense),
+        checked!(events::lifecycle_unknown_state),
+        checked!(events::lifecycle_unreachable_state),
+        checked!(events::event_outside_lifecycle),
+        checked!(data::payload_missing_needed_field),
+        checked!(data::query_back),
+        checked!(data::shared_database),
+        checked!(sync::sync_cycle),
+        checked!(sync::sync_chain_availability),
+        checked!(saga::missing_compensation),
+        checked!(saga::step_not_retriable),
+        checked!(saga::multiple_pivots),
+        checked!(saga::pivot_inconsistent),
+        checked!(saga::unknown_orchestrator),
+        checked!(saga::step_unbacked),
+        checked!(saga::compensation_unbacked),
+        checked!(saga::style_mismatch),
     ];
-    rules.extend(sync::checks());
-    rules.extend(saga::checks());
+    // The load rules share one load table, computed once by the first rule's check.
     rules.extend(load::checks());
     rules
 }
@@ -183,6 +164,13 @@ pub fn find(name: &str) -> Option<&'static RuleMeta> {
         .into_iter()
         .map(|rule| rule.meta)
         .find(|meta| meta.name == name)
+}
+
+/// The help for a rule name the catalog does not have (the `rules:` map, `explain`).
+pub fn unknown_rule_help(name: &str) -> String {
+    crate::names::did_you_mean_or(name, all().iter().map(|rule| rule.meta.name), || {
+        "`edasmith explain --list` lists every rule".to_owned()
+    })
 }
 
 /// Runs every check over the model, in catalog order.

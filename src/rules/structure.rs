@@ -3,7 +3,7 @@
 
 use crate::declare_rule;
 use crate::model::Name;
-use crate::names::{ascii_words, stable_words};
+use crate::names::{ascii_words, stable_kebab_case};
 use crate::report::Finding;
 use crate::rules::{Context, RuleMeta};
 
@@ -470,6 +470,6 @@ fn not_ascii(kind: &str, id: &Name) -> Finding {
         )
         .with_help(format!(
             "add `code:` with an ASCII name; without it, outputs call it `{}`",
-            stable_words(&id.value).join("-")
+            stable_kebab_case(&id.value)
         ))
 }

@@ -1,6 +1,6 @@
 //! Turns serde-saphyr's errors into findings: the right rule, the location, and a hint.
 
-use crate::names::did_you_mean;
+use crate::names::did_you_mean_or;
 use crate::report::Finding;
 use crate::rules::structure;
 use crate::source::{FileId, Span};
@@ -83,11 +83,7 @@ fn suggestion(rest: &str, what: &str) -> Option<String> {
         .map(|name| name.trim().trim_matches('`'))
         .filter(|n| !n.is_empty())
         .collect();
-    match did_you_mean(found, candidates.iter().copied()) {
-        Some(best) => Some(format!("did you mean `{best}`?")),
-        None => Some(format!(
-            "the {what}s allowed here are: {}",
-            candidates.join(", ")
-        )),
-    }
+    Some(did_you_mean_or(found, candidates.iter().copied(), || {
+        format!("the {what}s allowed here are: {}", candidates.join(", "))
+    }))
 }

@@ -1,20 +1,31 @@
 //! Safe output writing: every file edasmith generates goes through here.
 //!
-//! [`OutputDir`] confines writes to one folder: a relative path is refused when it is
-//! absolute, contains `..`, or resolves (through a symlink) to outside the folder. Every
-//! file is written atomically: a temporary file in the same folder, then a rename, so a
-//! reader never sees half a file and a failed run leaves the old file in place.
+//! [`OutputDir`] confines every access to one folder: a relative path is refused when it
+//! is absolute, contains `..`, or resolves (through a symlink) to outside the folder; a
+//! symlink that stays inside is followed. Every file is written atomically: a temporary
+//! file in the same folder, then a rename, so a reader never sees half a file and a
+//! failed run leaves the old file in place.
 //!
-//! The checks are made on the file system as it is when `write` runs; a folder swapped
+//! No fsync, for any writer: everything written here is derived from the spec, so a
+//! crash that loses a file is repaired by running again (`generate --check` notices),
+//! while syncing each of the hundreds of files `generate` writes costs seconds. The
+//! rename still gives readers the old file or the new one.
+//!
+//! The checks are made on the file system as it is when a method runs; a folder swapped
 //! for a symlink between the check and the rename by another process is not defended
 //! against (the output folder is the user's, not an attacker's).
 
+mod list;
+mod path;
+#[cfg(test)]
+mod tests;
+
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Why a file could not be written.
+/// Why a file could not be written (or read, listed, removed).
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("refusing to write `{}`: an output path must be relative", path.display())]
@@ -49,10 +60,22 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
+/// What a file on disk is, compared with what it should be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    Missing,
+    Stale,
+    UpToDate,
+    /// On disk, written by an earlier run, and no longer produced. [`OutputDir::status`]
+    /// never says so: only the caller knows what it produces (`codegen::changes`).
+    Obsolete,
+}
+
 /// A folder that generated files are written into, and never out of.
 #[derive(Debug, Clone)]
 pub struct OutputDir {
-    /// Canonical (symlinks resolved), so containment is a prefix check.
+    /// Canonical (symlinks resolved), so containment is a prefix check. A folder that
+    /// does not exist yet is its deepest existing ancestor, canonical, plus the rest.
     root: PathBuf,
 }
 
@@ -61,8 +84,15 @@ impl OutputDir {
     pub fn create(root: impl AsRef<Path>) -> Result<Self, WriteError> {
         let root = root.as_ref();
         fs::create_dir_all(root).map_err(io_error(root))?;
-        let canonical = fs::canonicalize(root).map_err(io_error(root))?;
-        if !canonical.is_dir() {
+        Self::open(root)
+    }
+
+    /// Opens the folder without creating it: the first write does. Reading a folder
+    /// that does not exist finds nothing (`generate --check` writes nothing).
+    pub fn open(root: impl AsRef<Path>) -> Result<Self, WriteError> {
+        let root = root.as_ref();
+        let canonical = path::canonical_or_planned(root)?;
+        if canonical.exists() && !canonical.is_dir() {
             return Err(WriteError::NotAFolder {
                 path: root.to_path_buf(),
                 blocker: canonical,
@@ -80,98 +110,57 @@ impl OutputDir {
     /// folders. Returns the path written.
     pub fn write(&self, relative: impl AsRef<Path>, bytes: &[u8]) -> Result<PathBuf, WriteError> {
         let relative = relative.as_ref();
-        let parts = checked_components(relative)?;
-        let Some((file_name, folders)) = parts.split_last() else {
-            return Err(WriteError::Empty);
-        };
-        let mut folder = self.root.clone();
-        for part in folders {
-            let next = folder.join(part);
-            match fs::symlink_metadata(&next) {
-                Ok(_) => {
-                    // Exists (maybe as a symlink): follow it and make sure it stays inside.
-                    let resolved = fs::canonicalize(&next).map_err(io_error(&next))?;
-                    self.contain(relative, &resolved)?;
-                    if !resolved.is_dir() {
-                        return Err(WriteError::NotAFolder {
-                            path: relative.to_path_buf(),
-                            blocker: next,
-                        });
-                    }
-                    folder = resolved;
-                }
-                Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                    match fs::create_dir(&next) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                        Err(e) => return Err(io_error(&next)(e)),
-                    }
-                    let resolved = fs::canonicalize(&next).map_err(io_error(&next))?;
-                    self.contain(relative, &resolved)?;
-                    folder = resolved;
-                }
-                Err(error) => return Err(io_error(&next)(error)),
-            }
+        let target = self.target(relative, true)?;
+        if target.path.is_dir() {
+            return Err(WriteError::NotAFolder {
+                path: relative.to_path_buf(),
+                blocker: target.path,
+            });
         }
-        let target = folder.join(file_name);
-        if let Ok(metadata) = fs::symlink_metadata(&target) {
-            if metadata.file_type().is_symlink() {
-                // The rename would replace the link, not write through it; still, a link
-                // that points out says someone expects the file elsewhere: refuse.
-                let resolved = fs::canonicalize(&target)
-                    .unwrap_or_else(|_| fs::read_link(&target).unwrap_or_else(|_| target.clone()));
-                self.contain(relative, &resolved)?;
-            } else if metadata.is_dir() {
-                return Err(WriteError::NotAFolder {
-                    path: relative.to_path_buf(),
-                    blocker: target,
-                });
-            }
-        }
-        write_atomic(&target, bytes)?;
-        Ok(target)
+        write_atomic(&target.path, bytes)?;
+        Ok(target.path)
     }
 
-    fn contain(&self, path: &Path, resolved: &Path) -> Result<(), WriteError> {
-        if resolved.starts_with(&self.root) {
-            Ok(())
-        } else {
-            Err(WriteError::Escapes {
-                path: path.to_path_buf(),
-                resolved: resolved.to_path_buf(),
-                root: self.root.clone(),
-            })
+    /// The bytes of a file inside the folder.
+    pub fn read(&self, relative: impl AsRef<Path>) -> Result<Vec<u8>, WriteError> {
+        let path = self.target(relative.as_ref(), false)?.path;
+        fs::read(&path).map_err(io_error(&path))
+    }
+
+    /// Whether the file holds exactly `contents`: up to date, stale or missing.
+    pub fn status(
+        &self,
+        relative: impl AsRef<Path>,
+        contents: &[u8],
+    ) -> Result<FileStatus, WriteError> {
+        let target = self.target(relative.as_ref(), false)?;
+        if target.folder.is_none() {
+            return Ok(FileStatus::Missing);
         }
+        match fs::read(&target.path) {
+            Ok(existing) if existing == contents => Ok(FileStatus::UpToDate),
+            Ok(_) => Ok(FileStatus::Stale),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(FileStatus::Missing),
+            Err(error) => Err(io_error(&target.path)(error)),
+        }
+    }
+
+    /// Whether the file exists (user files are written only when missing).
+    pub fn exists(&self, relative: impl AsRef<Path>) -> Result<bool, WriteError> {
+        let target = self.target(relative.as_ref(), false)?;
+        Ok(target.folder.is_some() && target.path.exists())
+    }
+
+    /// Removes a file inside the folder (a symlink itself, never what it points at).
+    pub fn remove(&self, relative: impl AsRef<Path>) -> Result<(), WriteError> {
+        let path = self.target(relative.as_ref(), false)?.path;
+        fs::remove_file(&path).map_err(io_error(&path))
     }
 }
 
-/// The normal components of a relative path; `.` is skipped, anything else refused.
-fn checked_components(path: &Path) -> Result<Vec<&std::ffi::OsStr>, WriteError> {
-    let mut parts = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::Normal(part) => parts.push(part),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                return Err(WriteError::ParentDir {
-                    path: path.to_path_buf(),
-                });
-            }
-            Component::RootDir | Component::Prefix(_) => {
-                return Err(WriteError::Absolute {
-                    path: path.to_path_buf(),
-                });
-            }
-        }
-    }
-    if parts.is_empty() {
-        return Err(WriteError::Empty);
-    }
-    Ok(parts)
-}
-
-/// Writes a file atomically: a fresh temporary file beside it, synced, then renamed over
-/// it. The temporary file is created exclusively, so it never writes through a link.
+/// Writes a file atomically: a fresh temporary file beside it, renamed over it (not
+/// synced: see the module doc). The temporary file is created exclusively, so it never
+/// writes through a link.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let folder = match path.parent() {
@@ -194,7 +183,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
             .create_new(true)
             .open(&temp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
         drop(file);
         fs::rename(&temp, path)
     })();
@@ -205,98 +193,4 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
             source,
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A fresh empty folder under the target dir (no tempfile crate needed).
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("edasmith-write-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    #[test]
-    fn writes_files_and_creates_folders() {
-        let dir = scratch("writes");
-        let out = OutputDir::create(dir.join("out")).unwrap();
-        let path = out.write("a/b/c.txt", b"hello").unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"hello");
-        out.write("a/b/c.txt", b"again").unwrap();
-        assert_eq!(fs::read(dir.join("out/a/b/c.txt")).unwrap(), b"again");
-        out.write("./d.txt", b"x").unwrap();
-        // No temporary file is left behind.
-        let names: Vec<_> = fs::read_dir(dir.join("out/a/b"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["c.txt"]);
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn refuses_parent_dir_absolute_and_empty_paths() {
-        let dir = scratch("escapes");
-        let out = OutputDir::create(&dir).unwrap();
-        assert!(matches!(
-            out.write("../x.txt", b""),
-            Err(WriteError::ParentDir { .. })
-        ));
-        assert!(matches!(
-            out.write("a/../../x.txt", b""),
-            Err(WriteError::ParentDir { .. })
-        ));
-        let absolute = dir.join("abs.txt");
-        assert!(matches!(
-            out.write(&absolute, b""),
-            Err(WriteError::Absolute { .. })
-        ));
-        assert!(matches!(out.write("", b""), Err(WriteError::Empty)));
-        assert!(matches!(out.write(".", b""), Err(WriteError::Empty)));
-        assert!(!absolute.exists());
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn refuses_symlinks_that_point_outside() {
-        let dir = scratch("symlinks");
-        let outside = dir.join("outside");
-        fs::create_dir_all(&outside).unwrap();
-        let root = dir.join("root");
-        fs::create_dir_all(root.join("inner")).unwrap();
-        std::os::unix::fs::symlink(&outside, root.join("link")).unwrap();
-        std::os::unix::fs::symlink(outside.join("f.txt"), root.join("file-link")).unwrap();
-        std::os::unix::fs::symlink(root.join("inner"), root.join("inside-link")).unwrap();
-        let out = OutputDir::create(&root).unwrap();
-
-        let error = out.write("link/x.txt", b"no").unwrap_err();
-        assert!(matches!(error, WriteError::Escapes { .. }), "{error}");
-        assert!(!outside.join("x.txt").exists());
-
-        let error = out.write("file-link", b"no").unwrap_err();
-        assert!(matches!(error, WriteError::Escapes { .. }), "{error}");
-        assert!(!outside.join("f.txt").exists());
-
-        // A link that stays inside the folder is fine.
-        out.write("inside-link/y.txt", b"ok").unwrap();
-        assert_eq!(fs::read(root.join("inner/y.txt")).unwrap(), b"ok");
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn refuses_a_file_where_a_folder_is_needed() {
-        let dir = scratch("blocked");
-        let out = OutputDir::create(&dir).unwrap();
-        out.write("file", b"x").unwrap();
-        assert!(matches!(
-            out.write("file/y.txt", b""),
-            Err(WriteError::NotAFolder { .. })
-        ));
-        fs::remove_dir_all(&dir).unwrap();
-    }
 }

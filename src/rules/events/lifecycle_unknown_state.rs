@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use crate::declare_rule;
 use crate::model::{Data, Name};
-use crate::names::did_you_mean;
+use crate::names::did_you_mean_or;
 use crate::report::Finding;
 use crate::rules::Context;
 
@@ -51,15 +51,14 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn unknown_state(data: &Data, event: &Name, state: &Name) -> Finding {
     let declared: Vec<&str> = data.states.iter().map(Name::as_str).collect();
-    let help = match did_you_mean(&state.value, declared.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!(
+    let help = did_you_mean_or(&state.value, declared.iter().copied(), || {
+        format!(
             "declare `{}` in the states of `{}` ({}), or fix the name",
             state.value,
             data.id.value,
             declared.join(", ")
-        ),
-    };
+        )
+    });
     META.finding(
         state.span,
         format!(

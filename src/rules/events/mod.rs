@@ -49,7 +49,7 @@ pub fn event_sites(model: &Model) -> Vec<EventSite<'_>> {
 /// The event name a transition to state `to` suggests: `Contract` + `suspended` ->
 /// `ContractSuspended`; `계약` + `해지` -> `계약해지됨`.
 pub fn transition_event_name(data: &str, to: &str) -> String {
-    let korean = |s: &str| s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    let korean = |s: &str| s.chars().any(crate::names::is_hangul);
     if korean(data) || korean(to) {
         let fact = if to.ends_with('됨') { "" } else { "됨" };
         return format!("{data}{to}{fact}");

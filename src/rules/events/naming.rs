@@ -6,7 +6,7 @@
 //! snake_case or kebab-case. A name neither script can read (Chinese, emoji) is never
 //! reported: a heuristic that cannot read the name must stay silent.
 
-use crate::names::ascii_words;
+use crate::names::{ascii_words, final_consonant, is_hangul};
 
 /// A name reduced to what the heuristics read.
 enum Reading<'a> {
@@ -24,10 +24,6 @@ fn read(name: &str) -> Reading<'_> {
         Some(c) if c.is_ascii_alphanumeric() => Reading::English(english_words(name)),
         _ => Reading::Unreadable,
     }
-}
-
-fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
 /// The English words of a name; anything but ASCII letters and digits separates words
@@ -369,7 +365,7 @@ fn korean_fact(name: &str) -> bool {
 /// The syllable carries the final consonant ㅆ of the past tense (했, 었, 았, 됐, 였...).
 fn has_past_batchim(c: char) -> bool {
     const SSANG_SIOT: u32 = 20;
-    is_hangul(c) && (u32::from(c) - 0xAC00) % 28 == SSANG_SIOT
+    final_consonant(c) == Some(SSANG_SIOT)
 }
 
 #[cfg(test)]

@@ -13,45 +13,6 @@ pub mod style_mismatch;
 pub mod unknown_orchestrator;
 
 use crate::model::{Saga, Step};
-use crate::rules::Rule;
-
-/// The saga rules, in catalog order.
-pub fn checks() -> Vec<Rule> {
-    vec![
-        Rule {
-            meta: &missing_compensation::META,
-            check: Some(missing_compensation::check),
-        },
-        Rule {
-            meta: &step_not_retriable::META,
-            check: Some(step_not_retriable::check),
-        },
-        Rule {
-            meta: &multiple_pivots::META,
-            check: Some(multiple_pivots::check),
-        },
-        Rule {
-            meta: &pivot_inconsistent::META,
-            check: Some(pivot_inconsistent::check),
-        },
-        Rule {
-            meta: &unknown_orchestrator::META,
-            check: Some(unknown_orchestrator::check),
-        },
-        Rule {
-            meta: &step_unbacked::META,
-            check: Some(step_unbacked::check),
-        },
-        Rule {
-            meta: &compensation_unbacked::META,
-            check: Some(compensation_unbacked::check),
-        },
-        Rule {
-            meta: &style_mismatch::META,
-            check: Some(style_mismatch::check),
-        },
-    ]
-}
 
 /// "step 2 (billing: SettleFinalBill) of saga `terminate-contract`", for messages.
 fn describe(saga: &Saga, step: &Step) -> String {

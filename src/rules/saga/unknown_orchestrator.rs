@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::SagaStyle;
-use crate::names::did_you_mean;
+use crate::names::did_you_mean_or;
 use crate::report::Finding;
 use crate::rules::Context;
 
@@ -67,14 +67,13 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
             Some(orchestrator) if model.service(orchestrator.as_str()).is_none() => {
                 let services = model.services.iter().map(|s| s.id.as_str());
-                let help = match did_you_mean(orchestrator.as_str(), services) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!(
+                let help = did_you_mean_or(orchestrator.as_str(), services, || {
+                    format!(
                         "declare service `{}` under `services:`, or name the service that \
                          sends the saga's commands",
                         orchestrator.value
-                    ),
-                };
+                    )
+                });
                 META.finding(
                     orchestrator.span,
                     format!(

@@ -4,19 +4,3 @@
 mod graph;
 pub mod sync_chain_availability;
 pub mod sync_cycle;
-
-use crate::rules::Rule;
-
-/// The sync rules, in catalog order.
-pub fn checks() -> Vec<Rule> {
-    vec![
-        Rule {
-            meta: &sync_cycle::META,
-            check: Some(sync_cycle::check),
-        },
-        Rule {
-            meta: &sync_chain_availability::META,
-            check: Some(sync_chain_availability::check),
-        },
-    ]
-}

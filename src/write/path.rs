@@ -1,0 +1,158 @@
+//! Where a relative path lands: every existing folder on the way is resolved (symlinks
+//! followed) and must stay inside the root; a link out is refused, a link that stays in
+//! is as good as the folder it names.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use super::{OutputDir, WriteError, io_error};
+
+/// The normal components of a relative path; `.` is skipped, anything else refused.
+pub(super) fn checked_components(path: &Path) -> Result<Vec<&OsStr>, WriteError> {
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => parts.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                return Err(WriteError::ParentDir {
+                    path: path.to_path_buf(),
+                });
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(WriteError::Absolute {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+    }
+    if parts.is_empty() {
+        return Err(WriteError::Empty);
+    }
+    Ok(parts)
+}
+
+/// An absolute path for a folder that may not exist yet: its deepest existing ancestor
+/// canonical, the missing rest appended (missing folders are no symlinks, and a
+/// canonical path has none, so `..` among them is lexical).
+pub(super) fn canonical_or_planned(root: &Path) -> Result<PathBuf, WriteError> {
+    let absolute = std::path::absolute(root).map_err(io_error(root))?;
+    let components: Vec<Component> = absolute.components().collect();
+    for existing in (1..=components.len()).rev() {
+        let prefix: PathBuf = components[..existing].iter().collect();
+        if fs::symlink_metadata(&prefix).is_err() {
+            continue;
+        }
+        let mut planned = fs::canonicalize(&prefix).map_err(io_error(root))?;
+        for component in &components[existing..] {
+            match component {
+                Component::ParentDir => {
+                    planned.pop();
+                }
+                Component::CurDir => {}
+                other => planned.push(other),
+            }
+        }
+        return Ok(planned);
+    }
+    Err(io_error(root)(io::ErrorKind::NotFound.into()))
+}
+
+/// Where a relative path lands, as far as the disk knows.
+pub(super) struct Target {
+    /// The containing folder, canonical, when every folder on the way exists.
+    pub folder: Option<PathBuf>,
+    /// The full path (the last component not resolved: it may be a link to replace).
+    pub path: PathBuf,
+}
+
+impl OutputDir {
+    /// Resolves every folder of `relative` but the last component, refusing one that
+    /// leads out of the root or is not a folder. With `create`, missing folders are
+    /// made; without, the first missing one ends the walk (nothing below it exists).
+    pub(super) fn target(&self, relative: &Path, create: bool) -> Result<Target, WriteError> {
+        let parts = checked_components(relative)?;
+        let Some((file_name, folders)) = parts.split_last() else {
+            return Err(WriteError::Empty);
+        };
+        if create {
+            fs::create_dir_all(&self.root).map_err(io_error(&self.root))?;
+        }
+        let mut folder = self.root.clone();
+        for (index, part) in folders.iter().enumerate() {
+            let next = folder.join(part);
+            match fs::symlink_metadata(&next) {
+                Ok(_) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound && !create => {
+                    let mut path = next;
+                    path.extend(&folders[index + 1..]);
+                    path.push(file_name);
+                    return Ok(Target { folder: None, path });
+                }
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                    match fs::create_dir(&next) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                        Err(e) => return Err(io_error(&next)(e)),
+                    }
+                }
+                Err(error) => return Err(io_error(&next)(error)),
+            }
+            // Exists (maybe as a symlink): follow it and make sure it stays inside.
+            let resolved = fs::canonicalize(&next).map_err(io_error(&next))?;
+            self.contain(relative, &resolved)?;
+            if !resolved.is_dir() {
+                return Err(WriteError::NotAFolder {
+                    path: relative.to_path_buf(),
+                    blocker: next,
+                });
+            }
+            folder = resolved;
+        }
+        let path = folder.join(file_name);
+        if let Ok(metadata) = fs::symlink_metadata(&path)
+            && metadata.file_type().is_symlink()
+        {
+            // Writing renames over the link rather than through it; still, a link that
+            // points out says someone expects the file elsewhere, and reading or
+            // listing would follow it: refuse.
+            let resolved = fs::canonicalize(&path)
+                .unwrap_or_else(|_| fs::read_link(&path).unwrap_or_else(|_| path.clone()));
+            self.contain(relative, &resolved)?;
+        }
+        Ok(Target {
+            folder: Some(folder),
+            path,
+        })
+    }
+
+    /// The canonical folder `relative` names, or `None` when it does not exist.
+    pub(super) fn folder(&self, relative: &Path) -> Result<Option<PathBuf>, WriteError> {
+        let target = self.target(relative, false)?;
+        if target.folder.is_none() || fs::symlink_metadata(&target.path).is_err() {
+            return Ok(None);
+        }
+        let resolved = fs::canonicalize(&target.path).map_err(io_error(&target.path))?;
+        if !resolved.is_dir() {
+            return Err(WriteError::NotAFolder {
+                path: relative.to_path_buf(),
+                blocker: target.path,
+            });
+        }
+        Ok(Some(resolved))
+    }
+
+    pub(super) fn contain(&self, path: &Path, resolved: &Path) -> Result<(), WriteError> {
+        if resolved.starts_with(&self.root) {
+            Ok(())
+        } else {
+            Err(WriteError::Escapes {
+                path: path.to_path_buf(),
+                resolved: resolved.to_path_buf(),
+                root: self.root.clone(),
+            })
+        }
+    }
+}
