@@ -8,10 +8,10 @@ use anyhow::{Context as _, bail};
 use clap::ValueEnum;
 
 use super::{Outcome, output};
-use edasmith::analysis::{self, Analysis, Options};
+use edasmith::analysis::Analysis;
 use edasmith::load::{self, LoadRow};
 use edasmith::model::Model;
-use edasmith::names::did_you_mean;
+use edasmith::names::did_you_mean_or;
 use edasmith::report::{self, Severity};
 use edasmith::rules;
 use edasmith::spec::Limits;
@@ -59,24 +59,10 @@ fn parse_peak(text: &str) -> Result<(String, f64), String> {
     }
 }
 
-/// The rules about load: their findings do not stop the table, they are its subject.
-const LOAD_RULES: [&str; 3] = [
-    rules::load::capacity_exceeded::META.name,
-    rules::load::spike_not_isolated::META.name,
-    rules::load::capacity_undeclared::META.name,
-];
-
 /// Prints the load table; exit 1 when the spec has other errors (printed instead) or a
 /// service is over its capacity in the scenario.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let options = Options {
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            ..Limits::default()
-        },
-        deny_warnings: false,
-    };
-    let analysis = analysis::analyze_paths(&args.specs, &options)?;
+    let analysis = super::analyze_for_output(&args.specs, args.max_file_size)?;
     if has_other_errors(&analysis) {
         output::stderr(&report::human::render_findings(
             &analysis,
@@ -132,7 +118,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 fn has_other_errors(analysis: &Analysis) -> bool {
     !analysis.parsed
         || analysis.findings.iter().any(|finding| {
-            finding.severity == Severity::Error && !LOAD_RULES.contains(&finding.rule)
+            // Load findings do not stop the table: they are its subject.
+            finding.severity == Severity::Error && !rules::load::is_load_rule(finding.rule)
         })
 }
 
@@ -156,19 +143,19 @@ fn resolve_peaks(model: &Model, peaks: &[(String, f64)]) -> anyhow::Result<Vec<(
         match by_id.or_else(by_name) {
             Some(index) => resolved.push((index, *rps)),
             None => {
-                let hint = match did_you_mean(id, model.services.iter().map(|s| s.id.as_str())) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!(
-                        "the services are: {}",
-                        model
-                            .services
-                            .iter()
-                            .take(12)
-                            .map(|s| format!("`{}`", s.id.value))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
+                let hint =
+                    did_you_mean_or(id, model.services.iter().map(|s| s.id.as_str()), || {
+                        format!(
+                            "the services are: {}",
+                            model
+                                .services
+                                .iter()
+                                .take(12)
+                                .map(|s| format!("`{}`", s.id.value))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    });
                 bail!(
                     "--peak {id}={}: no service `{id}`; {hint}",
                     load::format_number(*rps)
