@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::names::{stable_words, unique};
+use crate::names::{bounded, stable_words, unique};
 
 /// Longest word part of a node id.
 const MAX_ID_CHARS: usize = 40;
@@ -29,7 +29,7 @@ impl Ids {
         }
         let base = format!(
             "{prefix}_{}",
-            shorten(&stable_words(name), '_', MAX_ID_CHARS, name)
+            bounded(&stable_words(name), '_', MAX_ID_CHARS, name)
         );
         let id = unique(&mut self.taken, base, '_');
         self.given.insert(key, id.clone());
@@ -46,31 +46,9 @@ pub struct Stems {
 impl Stems {
     pub fn stem(&mut self, id: &str, code: Option<&str>) -> String {
         let source = code.unwrap_or(id);
-        let base = shorten(&stable_words(source), '-', MAX_STEM_CHARS, source);
+        let base = bounded(&stable_words(source), '-', MAX_STEM_CHARS, source);
         unique(&mut self.taken, base, '-')
     }
-}
-
-/// Joins words; when too long, keeps a prefix and adds a hash of the whole name so two
-/// long names that share a prefix still differ, independently of their order.
-fn shorten(words: &[String], separator: char, max: usize, whole: &str) -> String {
-    let joined = words.join(&separator.to_string());
-    if joined.len() <= max {
-        return joined;
-    }
-    let keep = max - 9;
-    let prefix = joined[..keep].trim_end_matches(separator);
-    format!("{prefix}{separator}{:08x}", fnv1a(whole))
-}
-
-/// FNV-1a, 32 bits: tiny, stable across platforms and releases (unlike `DefaultHasher`).
-fn fnv1a(text: &str) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
-    for byte in text.bytes() {
-        hash ^= u32::from(byte);
-        hash = hash.wrapping_mul(0x0100_0193);
-    }
-    hash
 }
 
 #[cfg(test)]

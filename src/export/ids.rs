@@ -8,13 +8,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::names::stable_kebab_case;
+use crate::names::{bounded, stable_words};
 
-/// The key of a name: its [`stable_kebab_case`]. Never empty, never fails:
+/// Longest key: keys name the document files too, and file names stop at 255 bytes.
+const MAX_KEY_BYTES: usize = 80;
+
+/// The key of a name: its stable kebab case, bounded in length. Never empty, never fails:
 /// `계약해지됨` -> `gyeyakhaejidoem`, `Order/Placed#1$` -> `order-placed-1`,
 /// `合同` -> `u5408-u540c`.
 pub fn key(name: &str) -> String {
-    stable_kebab_case(name)
+    bounded(&stable_words(name), '-', MAX_KEY_BYTES, name)
 }
 
 /// Whether `text` is a valid AsyncAPI component, channel or operation key.

@@ -188,7 +188,9 @@ pub fn package_name(words: &[String]) -> String {
         .map(String::as_str)
         .filter(|w| !w.is_empty())
         .collect();
-    let mut name = name.join("-");
+    let whole = name.join("-");
+    // Package names become folder names: keep them well under the 255-byte limit.
+    let mut name = super::bounded(&[whole.clone()], '-', 64, &whole);
     if name.is_empty() {
         name = "x".to_owned();
     }

@@ -93,6 +93,31 @@ pub fn stable_kebab_case(name: &str) -> String {
     stable_words(name).join("-")
 }
 
+/// Joins words; when the result is longer than `max` bytes, keeps a prefix and adds a
+/// hash of the whole name, so two long names sharing a prefix still differ. File names
+/// stop at 255 bytes on most file systems, and a 200-syllable Korean name romanizes to
+/// far more than that.
+pub fn bounded(words: &[String], separator: char, max: usize, whole: &str) -> String {
+    let joined = words.join(&separator.to_string());
+    if joined.len() <= max {
+        return joined;
+    }
+    // Words are ASCII, so any byte index is a char boundary.
+    let keep = max.saturating_sub(9).max(1).min(joined.len());
+    let prefix = joined[..keep].trim_end_matches(separator);
+    format!("{prefix}{separator}{:08x}", fnv1a(whole))
+}
+
+/// FNV-1a, 32 bits: tiny, stable across platforms and releases (unlike `DefaultHasher`).
+fn fnv1a(text: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
 /// `snake_case` identifier of a name (see [`ascii_words`]).
 pub fn snake_case(name: &str) -> Option<String> {
     ascii_words(name).map(|words| words.join("_"))
@@ -237,6 +262,25 @@ mod tests {
         assert_eq!(stable_words("合同"), ["u5408", "u540c"]);
         assert_eq!(stable_words("계약"), ["gyeyak"]);
         assert_eq!(stable_words("---"), ["x"]);
+    }
+
+    #[test]
+    fn bounded_names_stay_short_and_distinct() {
+        let long_a = "계약".repeat(150);
+        let long_b = format!("{}가", "계약".repeat(150));
+        let a = bounded(&stable_words(&long_a), '-', 80, &long_a);
+        let b = bounded(&stable_words(&long_b), '-', 80, &long_b);
+        assert!(a.len() <= 80 && b.len() <= 80, "{a} {b}");
+        assert_ne!(a, b, "a shared prefix must not make two names one");
+        assert_eq!(
+            bounded(
+                &stable_words("terminate-contract"),
+                '-',
+                80,
+                "terminate-contract"
+            ),
+            "terminate-contract"
+        );
     }
 
     #[test]
