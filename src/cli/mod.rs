@@ -64,6 +64,25 @@ enum Command {
         after_help = "Examples:\n  edasmith analyze spec.yaml\n  edasmith analyze specs/ --format json\n  edasmith analyze spec.yaml --deny warnings"
     )]
     Analyze(analyze::Args),
+    /// Show the load at a spike per service (peak, capacity, rate), and try other peaks.
+    #[command(
+        after_help = "Examples:\n  edasmith load examples/promotion/before.yaml\n  edasmith load spec.yaml --peak web=5000 --peak app=1_000\n  edasmith load spec.yaml --format json\n\nload = peak + sum over sync calls of rate x caller's load; async messages queue.\nExit 1 when the spec has other errors (printed instead) or a service is over its capacity."
+    )]
+    Load(load::Args),
+    /// Draw the SRD, the load at the spike, domain events, lifecycles or sagas in Mermaid or
+    /// Graphviz DOT.
+    #[command(
+        after_help = "Examples:\n  edasmith diagram spec.yaml --format mermaid\n  edasmith diagram spec.yaml --format dot --view saga --name terminate-contract -o saga.dot\n  edasmith diagram spec.yaml --out-dir diagrams/\n  edasmith diagram spec.yaml --format dot --view load | dot -Tsvg -o load.svg"
+    )]
+    Diagram(diagram::Args),
+    /// Generate a Cargo workspace: message contracts and one crate per service.
+    #[command(
+        after_help = "Examples:\n  edasmith generate spec.yaml --out workspace\n  edasmith generate spec.yaml --out workspace --check\n\nFiles under `generated/` are rewritten on every run; the others are written once and are yours."
+    )]
+    Generate(generate::Args),
+    /// Export the model to other tools' formats (AsyncAPI 3.0, one document per service).
+    #[command(after_help = "Example:\n  edasmith export asyncapi spec.yaml --out-dir asyncapi/")]
+    Export(export::Args),
     /// Explain a rule: what it checks, why, and how to fix it.
     #[command(
         after_help = "Examples:\n  edasmith explain --list\n  edasmith explain command-without-reply"
@@ -82,25 +101,6 @@ enum Command {
         after_help = "Examples:\n  edasmith completions bash > /etc/bash_completion.d/edasmith\n  edasmith completions zsh > \"${fpath[1]}/_edasmith\""
     )]
     Completions(completions::Args),
-    /// Draw the SRD, the load at the spike, domain events, lifecycles or sagas in Mermaid or
-    /// Graphviz DOT.
-    #[command(
-        after_help = "Examples:\n  edasmith diagram spec.yaml --format mermaid\n  edasmith diagram spec.yaml --format dot --view saga --name terminate-contract -o saga.dot\n  edasmith diagram spec.yaml --out-dir diagrams/\n  edasmith diagram spec.yaml --format dot --view load | dot -Tsvg -o load.svg"
-    )]
-    Diagram(diagram::Args),
-    /// Export the model to other tools' formats (AsyncAPI 3.0, one document per service).
-    #[command(after_help = "Example:\n  edasmith export asyncapi spec.yaml --out-dir asyncapi/")]
-    Export(export::Args),
-    /// Generate a Cargo workspace: message contracts and one crate per service.
-    #[command(
-        after_help = "Examples:\n  edasmith generate spec.yaml --out workspace\n  edasmith generate spec.yaml --out workspace --check\n\nFiles under `generated/` are rewritten on every run; the others are written once and are yours."
-    )]
-    Generate(generate::Args),
-    /// Show the load at a spike per service (peak, capacity, rate), and try other peaks.
-    #[command(
-        after_help = "Examples:\n  edasmith load examples/promotion/before.yaml\n  edasmith load spec.yaml --peak web=5000 --peak app=1_000\n  edasmith load spec.yaml --format json\n\nload = peak + sum over sync calls of rate x caller's load; async messages queue.\nExit 1 when the spec has other errors (printed instead) or a service is over its capacity."
-    )]
-    Load(load::Args),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
