@@ -2,7 +2,8 @@
 //!
 //! N services, each owning an aggregate with a 4-state lifecycle and about 7 relations
 //! (an event to two subscribers, a command with replies, a one-way message, sync calls
-//! that only go "forward" so there is no cycle), a frontend with a `peak` per 50
+//! that only go "forward" so there is no cycle, each passing on 0.2 calls per request
+//! so the load stays within every capacity), a frontend with a `peak` per 50
 //! services, and an orchestration saga per 10 services.
 
 use std::fmt::Write;
@@ -57,7 +58,7 @@ pub fn generate(services: usize) -> String {
             if j < n {
                 let _ = writeln!(
                     out,
-                    "  - {{ from: s{i:05}, to: s{j:05}, type: sync, operation: GET /entities/{j}, rate: 1.0 }}"
+                    "  - {{ from: s{i:05}, to: s{j:05}, type: sync, operation: GET /entities/{j}, rate: 0.2 }}"
                 );
             }
         }

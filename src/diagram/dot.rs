@@ -185,6 +185,15 @@ pub fn graph(graph: &Graph) -> String {
             attributes(node)
         );
     };
+    // Index once: scanning every node for each group, or every node for each edge, is
+    // quadratic, and a large SRD has thousands of groups and edges.
+    let members = graph.members();
+    let legend_points: std::collections::HashSet<&str> = graph
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::LegendPoint)
+        .map(|n| n.id.as_str())
+        .collect();
     for (group_index, group) in graph.groups.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -197,17 +206,15 @@ pub fn graph(graph: &Graph) -> String {
             label(&group.label),
             group_attributes(group.kind)
         );
-        for (index, node) in graph.nodes.iter().enumerate() {
-            if node.group == Some(group_index) {
-                node_line(&mut out, "    ", index);
-            }
+        for &index in &members[group_index] {
+            node_line(&mut out, "    ", index);
         }
         if group.kind == GroupKind::Legend {
             // The node samples side by side in one row, not one above the other.
-            let samples: Vec<String> = graph
-                .nodes
+            let samples: Vec<String> = members[group_index]
                 .iter()
-                .filter(|n| n.group == Some(group_index) && n.kind != NodeKind::LegendPoint)
+                .map(|&index| &graph.nodes[index])
+                .filter(|n| n.kind != NodeKind::LegendPoint)
                 .map(|n| quoted(&n.id))
                 .collect();
             if samples.len() > 1 {
@@ -223,12 +230,7 @@ pub fn graph(graph: &Graph) -> String {
         }
         if group.kind == GroupKind::Legend && graph.direction == Direction::TopDown {
             // Keep the sample edges horizontal, as in a left-to-right graph.
-            let point = |id: &str| {
-                graph
-                    .nodes
-                    .iter()
-                    .any(|n| n.id == id && n.kind == NodeKind::LegendPoint)
-            };
+            let point = |id: &str| legend_points.contains(id);
             for edge in graph
                 .edges
                 .iter()

@@ -230,6 +230,18 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// The nodes of each group, by index, in node order. Computed once by a writer:
+    /// scanning every node for each group is quadratic, and a large SRD has thousands.
+    pub fn members(&self) -> Vec<Vec<usize>> {
+        let mut members = vec![Vec::new(); self.groups.len()];
+        for (index, node) in self.nodes.iter().enumerate() {
+            if let Some(group) = node.group.and_then(|g| members.get_mut(g)) {
+                group.push(index);
+            }
+        }
+        members
+    }
+
     pub fn new(kind: GraphKind, title: impl Into<String>, direction: Direction) -> Self {
         Graph {
             kind,

@@ -193,15 +193,14 @@ fn flowchart(graph: &Graph) -> String {
             node_line(&mut out, "  ", index);
         }
     }
+    let members = graph.members();
     for (group_index, group) in graph.groups.iter().enumerate() {
         let _ = writeln!(out, "  subgraph {}[\"{}\"]", group.id, label(&group.label));
         if group.kind == GroupKind::Legend {
             out.push_str("    direction LR\n");
         }
-        for (index, node) in graph.nodes.iter().enumerate() {
-            if node.group == Some(group_index) {
-                node_line(&mut out, "    ", index);
-            }
+        for &index in &members[group_index] {
+            node_line(&mut out, "    ", index);
         }
         out.push_str("  end\n");
     }
@@ -224,10 +223,10 @@ fn flowchart(graph: &Graph) -> String {
     // legend's node samples in one row.
     for (group_index, group) in graph.groups.iter().enumerate() {
         if group.kind == GroupKind::Legend {
-            let samples: Vec<&str> = graph
-                .nodes
+            let samples: Vec<&str> = members[group_index]
                 .iter()
-                .filter(|n| n.group == Some(group_index) && n.kind != NodeKind::LegendPoint)
+                .map(|&index| &graph.nodes[index])
+                .filter(|n| n.kind != NodeKind::LegendPoint)
                 .map(|n| n.id.as_str())
                 .collect();
             if samples.len() > 1 {
