@@ -11,6 +11,7 @@ pub mod diagram;
 pub mod export;
 pub mod model;
 pub mod names;
+pub mod outputs;
 pub mod report;
 pub mod rules;
 pub mod saga;
