@@ -795,8 +795,9 @@ fn every_command_refuses_bad_input_cleanly() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Each limit names itself and the file: the size (default and `--max-file-size` on
-/// every command), alias expansion, nesting depth, id length.
+/// Each limit gives a located error: the size (default and `--max-file-size` on every
+/// command: `file-too-large`), an alias bomb and deep nesting (refused by typed loading
+/// as the wrong type before the YAML budget is reached, see below), the id length.
 #[test]
 fn every_limit_gives_a_clear_error() {
     let dir = scratch("limits");
@@ -918,4 +919,64 @@ fn analyze_and_generate_write_the_same_bytes_in_every_process() {
             "{spec}: generate differs between runs"
         );
     }
+}
+
+/// The YAML budget (alias expansion / node count, nesting depth) reports
+/// `limit-exceeded`: typed loading usually refuses a bomb or deep nesting as the wrong
+/// type first, so the budget is checked here with limits the examples exceed.
+#[test]
+fn the_yaml_budget_reports_limit_exceeded() {
+    use edasmith::spec::Limits;
+
+    let text = &example_texts()[0];
+    for limits in [
+        Limits {
+            max_nodes: 50,
+            ..Limits::default()
+        },
+        Limits {
+            max_depth: 2,
+            ..Limits::default()
+        },
+    ] {
+        let analysis = analyze_str(
+            "limited.yaml",
+            text,
+            &Options {
+                limits: limits.clone(),
+                deny_warnings: false,
+            },
+        );
+        let rules: Vec<&str> = analysis.findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["limit-exceeded"], "{limits:?}");
+        let finding = &analysis.findings[0];
+        assert!(
+            finding.span.line >= 1 && finding.help.is_some(),
+            "{finding:?}"
+        );
+    }
+    // Aliases count as what they expand to: the same shape written out plainly fits in
+    // the budget the aliased one exceeds.
+    let limited = Options {
+        limits: Limits {
+            max_nodes: 18,
+            ..Limits::default()
+        },
+        deny_warnings: false,
+    };
+    let rules = |text: &str| -> Vec<&'static str> {
+        analyze_str("aliased.yaml", text, &limited)
+            .findings
+            .iter()
+            .map(|f| f.rule)
+            .filter(|rule| *rule == "limit-exceeded")
+            .collect()
+    };
+    assert_eq!(
+        rules("services:\n  a: &a { name: x }\n  b: *a\n  c: *a\n  d: *a\n  e: *a\n"),
+        ["limit-exceeded"]
+    );
+    assert!(
+        rules("services:\n  a: &a { name: x }\n  b: {}\n  c: {}\n  d: {}\n  e: {}\n").is_empty()
+    );
 }
