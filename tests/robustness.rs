@@ -472,6 +472,76 @@ enum Mutation {
     Change(usize, usize, char),
     /// Insert a character at (line, position).
     Insert(usize, usize, char),
+    /// Rename the n-th distinct word, everywhere, to a hostile name that is still a
+    /// plain YAML scalar: the spec usually stays valid and reaches every renderer.
+    Rename(usize, &'static str),
+}
+
+/// Hostile names that need no quoting in a flow mapping.
+const PLAIN_HOSTILE: &[&str] = &[
+    "계약",
+    "해지됨",
+    "계약해지됨",
+    "ORDER",
+    "Order2",
+    "self",
+    "Self",
+    "crate",
+    "type",
+    "mod",
+    "r#type",
+    "_",
+    "__",
+    "x--y",
+    "x__y",
+    "a.b",
+    "👍",
+    "e\u{301}",
+    "ǅ",
+    "ß",
+    "İ",
+    "ｆｕｌｌ",
+    "\u{202e}rtl",
+    "a\u{200b}b",
+    "가나다라마바사아자차카타파하가나다라마바사아자차카타파하가나다라마바사아자차카타파하",
+];
+
+fn is_word_char(ch: char) -> bool {
+    ch.is_alphanumeric() || ch == '_' || ch == '-'
+}
+
+/// The distinct words (ids, keys, values) of a text, in order of first appearance.
+fn words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for ch in text.chars().chain(std::iter::once(' ')) {
+        if is_word_char(ch) {
+            current.push(ch);
+        } else if !current.is_empty() {
+            if !words.contains(&current) {
+                words.push(current.clone());
+            }
+            current.clear();
+        }
+    }
+    words
+}
+
+/// Replaces `word` where it stands as a whole word.
+fn rename(text: &str, word: &str, to: &str) -> String {
+    let mut out = String::new();
+    let mut current = String::new();
+    for ch in text.chars().map(Some).chain(std::iter::once(None)) {
+        match ch {
+            Some(ch) if is_word_char(ch) => current.push(ch),
+            _ => {
+                out.push_str(if current == word { to } else { &current });
+                current.clear();
+                out.extend(ch);
+            }
+        }
+    }
+    out
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -488,11 +558,13 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         ]
     };
     prop_oneof![
-        i().prop_map(Mutation::Delete),
-        i().prop_map(Mutation::Duplicate),
-        (i(), i()).prop_map(|(a, b)| Mutation::Swap(a, b)),
-        (i(), i(), c()).prop_map(|(l, p, ch)| Mutation::Change(l, p, ch)),
-        (i(), i(), c()).prop_map(|(l, p, ch)| Mutation::Insert(l, p, ch)),
+        1 => i().prop_map(Mutation::Delete),
+        1 => i().prop_map(Mutation::Duplicate),
+        1 => (i(), i()).prop_map(|(a, b)| Mutation::Swap(a, b)),
+        1 => (i(), i(), c()).prop_map(|(l, p, ch)| Mutation::Change(l, p, ch)),
+        1 => (i(), i(), c()).prop_map(|(l, p, ch)| Mutation::Insert(l, p, ch)),
+        4 => (i(), prop::sample::select(PLAIN_HOSTILE))
+            .prop_map(|(word, to)| Mutation::Rename(word, to)),
     ]
 }
 
@@ -524,6 +596,13 @@ fn mutate(text: &str, mutations: &[Mutation]) -> String {
             Mutation::Swap(a, b) => lines.swap(a % len, b % len),
             Mutation::Change(at, position, ch) => edit(&mut lines[at % len], position, ch, true),
             Mutation::Insert(at, position, ch) => edit(&mut lines[at % len], position, ch, false),
+            Mutation::Rename(at, to) => {
+                let text = lines.join("\n");
+                let words = words(&text);
+                if let Some(word) = words.get(at % words.len().max(1)) {
+                    lines = rename(&text, word, to).lines().map(str::to_owned).collect();
+                }
+            }
         }
     }
     let mut out = lines.join("\n");
@@ -584,7 +663,7 @@ fn the_generators_reach_the_model_and_the_renderers() {
 
     let mut runner = TestRunner::deterministic();
     let mut parsed = 0;
-    for _ in 0..200 {
+    for _ in 0..120 {
         let plan = plan().new_tree(&mut runner).unwrap().current();
         let analysis = analyze_str("input.yaml", &plan.yaml(), &Options::default());
         if analysis.parsed {
@@ -593,13 +672,13 @@ fn the_generators_reach_the_model_and_the_renderers() {
             eprintln!("{}\n{:#?}", plan.yaml(), analysis.findings);
         }
     }
-    assert!(parsed >= 100, "only {parsed} of 200 generated specs parsed");
+    assert!(parsed >= 60, "only {parsed} of 120 generated specs parsed");
     let mut rendered = 0;
     let strategy = (
         0usize..EXAMPLES.len(),
         prop::collection::vec(mutation(), 1..5),
     );
-    for _ in 0..200 {
+    for _ in 0..120 {
         let (example, mutations) = strategy.new_tree(&mut runner).unwrap().current();
         // Reports only: 6 outputs.
         if analyze_and_render(&mutate(&example_texts()[example], &mutations)) > 6 {
@@ -607,8 +686,8 @@ fn the_generators_reach_the_model_and_the_renderers() {
         }
     }
     assert!(
-        rendered >= 20,
-        "only {rendered} of 200 mutated examples rendered"
+        rendered >= 15,
+        "only {rendered} of 120 mutated examples rendered"
     );
 }
 
