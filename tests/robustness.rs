@@ -1022,7 +1022,7 @@ fn the_yaml_budget_reports_limit_exceeded() {
             "limited.yaml",
             text,
             &Options {
-                limits: limits.clone(),
+                limits,
                 deny_warnings: false,
             },
         );
