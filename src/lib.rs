@@ -12,6 +12,7 @@ pub mod export;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod outputs;
 pub mod report;
 pub mod rules;
 pub mod saga;

@@ -1,0 +1,84 @@
+//! Every output edasmith can produce from one analysis, rendered in memory.
+//!
+//! For the fuzzer and the robustness tests: one call reaches every renderer the
+//! commands use, without writing a file. The gating is the commands': reports are
+//! always rendered; diagrams, AsyncAPI documents and generated code only when the
+//! analysis has no error finding (the commands refuse to draw or write a broken spec).
+
+use std::path::Path;
+
+use crate::analysis::Analysis;
+use crate::codegen::{self, TemplateError, Templates};
+use crate::diagram::{self, Format, View};
+use crate::export::{self, ExportError, asyncapi};
+use crate::report;
+
+/// A renderer that returned an error instead of text (on a spec without errors, a bug).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+}
+
+/// Every output as `(name, text)`: `report.*`, `diagram/<file>`, `asyncapi/<file>`,
+/// `generate/<path>`, in a fixed order.
+pub fn render_everything(analysis: &Analysis) -> Result<Vec<(String, String)>, OutputError> {
+    render_everything_with(analysis, &Templates::embedded()?)
+}
+
+/// [`render_everything`] with the code generator's templates given (parsed once).
+pub fn render_everything_with(
+    analysis: &Analysis,
+    templates: &Templates,
+) -> Result<Vec<(String, String)>, OutputError> {
+    let mut out = vec![
+        (
+            "report.human".to_owned(),
+            report::human::render_findings(analysis, false),
+        ),
+        (
+            "report.human.color".to_owned(),
+            report::human::render_findings(analysis, true),
+        ),
+        (
+            "report.model".to_owned(),
+            report::human::render_model(analysis),
+        ),
+        ("report.json".to_owned(), report::json::render(analysis)),
+        (
+            "report.sarif".to_owned(),
+            report::sarif::render(analysis, Path::new(".")),
+        ),
+        ("report.github".to_owned(), report::github::render(analysis)),
+    ];
+    if analysis.has_errors() {
+        return Ok(out);
+    }
+    let diagrams = diagram::render_all(analysis, &View::ALL, &Format::ALL);
+    for diagram in &diagrams {
+        out.push((
+            format!("diagram/{}", diagram.file_name()),
+            diagram.text.clone(),
+        ));
+    }
+    out.push((
+        "diagram/DIAGRAMS.md".to_owned(),
+        diagram::page(analysis, &View::ALL, &diagrams),
+    ));
+    for document in export::documents(
+        &analysis.model,
+        &analysis.derived,
+        &asyncapi::Options::default(),
+    ) {
+        out.push((
+            format!("asyncapi/{}", document.file_name),
+            document.to_yaml()?,
+        ));
+    }
+    for file in codegen::render(analysis, templates)? {
+        out.push((format!("generate/{}", file.path), file.contents));
+    }
+    Ok(out)
+}
