@@ -1060,13 +1060,10 @@ fn the_yaml_budget_reports_limit_exceeded() {
     );
 }
 
-/// Known gap: ids may be 200 characters (`names::MAX_ID_CHARS`), but 200 Hangul
-/// syllables romanize to 600 ASCII bytes, and the AsyncAPI file name and the generated
-/// crate folder use the romanized id unshortened: the write fails with "File name too
-/// long" (exit 2), and `generate` leaves the files it wrote before. (Diagram stems are
-/// shortened to 40 characters, so `diagram --out-dir` works.)
+/// Ids may be 200 characters (`names::MAX_ID_CHARS`), and 200 Hangul syllables romanize
+/// to 600 ASCII bytes: every file and folder name made from an id is bounded
+/// (`names::bounded`), or the write would fail with "File name too long".
 #[test]
-#[ignore = "known gap: long romanized ids exceed the file system's 255-byte file names"]
 fn a_200_syllable_hangul_id_can_be_exported_and_generated() {
     let dir = scratch("long-hangul-id");
     let id = "계".repeat(edasmith::names::MAX_ID_CHARS);
