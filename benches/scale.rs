@@ -5,49 +5,21 @@
 //! Figures are best-of-N wall times in one process, and peak heap measured by a
 //! counting allocator. Report ratios, not seconds: machines differ, ratios travel.
 
+mod heap;
 mod spec_gen;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use edasmith::analysis::{Options, analyze_str};
 
-/// Counts live heap bytes and remembers the peak, so memory is measured without an
-/// external tool and per stage.
-struct CountingAllocator;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
-
-fn reset_peak() {
-    PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
-}
+static ALLOCATOR: heap::CountingAllocator = heap::CountingAllocator;
 
 /// Best wall time of `runs` runs, and the peak heap above the baseline during them.
 fn measure<T>(runs: usize, mut work: impl FnMut() -> T) -> (Duration, usize) {
-    let baseline = LIVE.load(Ordering::Relaxed);
-    reset_peak();
+    let baseline = heap::live();
+    heap::reset_peak();
     let mut best = Duration::MAX;
     for _ in 0..runs {
         let started = Instant::now();
@@ -55,7 +27,7 @@ fn measure<T>(runs: usize, mut work: impl FnMut() -> T) -> (Duration, usize) {
         best = best.min(started.elapsed());
         drop(result);
     }
-    (best, PEAK.load(Ordering::Relaxed).saturating_sub(baseline))
+    (best, heap::peak().saturating_sub(baseline))
 }
 
 fn floor(text: &str) -> serde_json::Value {

@@ -1,45 +1,25 @@
 //! Where analyze spends time and memory, stage by stage, on a generated spec:
 //! `cargo bench --bench stages -- 5000`. For profiling, not for the README table.
 
+mod heap;
 mod spec_gen;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use edasmith::rules::{self, Context};
 use edasmith::spec::{self, Limits};
 use edasmith::{derive, model};
 
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        pointer
-    }
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: heap::CountingAllocator = heap::CountingAllocator;
 
 fn stage<T>(name: &str, spec_bytes: usize, work: impl FnOnce() -> T) -> T {
-    PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
-    let before = LIVE.load(Ordering::Relaxed);
+    heap::reset_peak();
+    let before = heap::live();
     let started = Instant::now();
     let result = work();
-    let peak = PEAK.load(Ordering::Relaxed);
-    let after = LIVE.load(Ordering::Relaxed);
+    let peak = heap::peak();
+    let after = heap::live();
     eprintln!(
         "{name:>8}: {:>8.1} ms  peak {:>6.1} MB ({:.1}x spec)  kept {:>6.1} MB",
         started.elapsed().as_secs_f64() * 1e3,

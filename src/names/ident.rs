@@ -190,7 +190,7 @@ pub fn package_name(words: &[String]) -> String {
         .collect();
     let whole = name.join("-");
     // Package names become folder names: keep them well under the 255-byte limit.
-    let mut name = super::bounded(&[whole.clone()], '-', 64, &whole);
+    let mut name = super::bounded(std::slice::from_ref(&whole), '-', 64, &whole);
     if name.is_empty() {
         name = "x".to_owned();
     }
