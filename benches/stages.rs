@@ -43,7 +43,9 @@ fn main() {
     });
     let (model, findings) = stage("model", bytes, || model::build(loaded));
     let derived = stage("derive", bytes, || derive::derive(&model));
+    let load = stage("load-at-spike", bytes, || edasmith::load::analyze(&model));
     let context = Context {
+        load: &load,
         model: &model,
         derived: &derived,
     };

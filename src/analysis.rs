@@ -77,14 +77,15 @@ pub fn analyze(mut loaded: LoadedSpec, options: &Options) -> Analysis {
     }
     let (model, mut findings) = model::build(loaded);
     let derived = derive::derive(&model);
+    let load = load::analyze(&model);
     findings.extend(rules::check_all(&Context {
         model: &model,
         derived: &derived,
+        load: &load,
     }));
     let mut findings = rules::config::apply(findings, &model.rule_levels, options.deny_warnings);
     sort(&mut findings);
     let compensation_paths = model.sagas.iter().map(saga::compensation_paths).collect();
-    let load = load::analyze(&model);
     Analysis {
         model,
         derived,

@@ -61,6 +61,8 @@ impl RuleMeta {
 pub struct Context<'a> {
     pub model: &'a Model,
     pub derived: &'a Derived,
+    /// The load at the spike, computed once for the load rules and the report.
+    pub load: &'a crate::load::LoadTable,
 }
 
 /// A rule that inspects the model and reports what it finds.
@@ -153,7 +155,7 @@ fn checks() -> Vec<Rule> {
         checked!(saga::compensation_unbacked),
         checked!(saga::style_mismatch),
     ];
-    // The load rules share one load table, computed once by the first rule's check.
+    // The load rules share the one load table of the analysis (`Context::load`).
     rules.extend(load::checks());
     rules
 }

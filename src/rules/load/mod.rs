@@ -4,12 +4,11 @@ pub mod capacity_exceeded;
 pub mod capacity_undeclared;
 pub mod spike_not_isolated;
 
-use crate::load;
 use crate::report::Finding;
 use crate::rules::{Context, Rule};
 
-/// The load rules, in catalog order. They share one load table, computed once by the
-/// first rule's check, which reports the findings of all three.
+/// The load rules, in catalog order. They read the analysis's one load table
+/// (`Context::load`); the first rule's check reports the findings of all three.
 pub fn checks() -> Vec<Rule> {
     vec![
         Rule {
@@ -38,10 +37,10 @@ pub fn is_load_rule(rule: &str) -> bool {
     .any(|meta| meta.name == rule)
 }
 
-/// Computes the spec's load once and runs every load rule on it.
+/// Runs every load rule on the analysis's load table.
 pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
-    let table = load::analyze(context.model);
-    out.extend(capacity_exceeded::findings(context.model, &table));
-    out.extend(spike_not_isolated::findings(context.model, &table));
-    out.extend(capacity_undeclared::findings(context.model, &table));
+    let table = context.load;
+    out.extend(capacity_exceeded::findings(context.model, table));
+    out.extend(spike_not_isolated::findings(context.model, table));
+    out.extend(capacity_undeclared::findings(context.model, table));
 }
