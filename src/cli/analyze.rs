@@ -1,29 +1,22 @@
 //! `edasmith analyze`: check a spec, print the derived model and the findings.
 
-use std::path::PathBuf;
-
 use anyhow::Context as _;
 use clap::ValueEnum;
 
 use super::{Outcome, output};
-use edasmith::analysis::{self, Options};
+
 use edasmith::report;
-use edasmith::spec::Limits;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
-    #[arg(required = true, value_name = "SPEC")]
-    specs: Vec<PathBuf>,
+    #[command(flatten)]
+    input: super::SpecInput,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Make warnings fail the run (`--deny warnings`).
     #[arg(long, value_enum, value_name = "LEVEL")]
     deny: Option<Deny>,
-    /// Largest spec file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
-    max_file_size: u64,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,15 +36,8 @@ enum Deny {
 
 /// Analyzes the specs and prints the report in the chosen format.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let options = Options {
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            ..Limits::default()
-        },
-        deny_warnings: args.deny == Some(Deny::Warnings),
-    };
     let started = std::time::Instant::now();
-    let analysis = analysis::analyze_paths(&args.specs, &options)?;
+    let analysis = args.input.analyze(args.deny == Some(Deny::Warnings))?;
     output::note(|| {
         let files: Vec<String> = analysis
             .model

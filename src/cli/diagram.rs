@@ -11,14 +11,12 @@ use edasmith::analysis::Analysis;
 use edasmith::diagram::{self, Diagram, Format, View};
 use edasmith::report::{self, Severity};
 use edasmith::rules;
-use edasmith::spec::Limits;
 use edasmith::write::{OutputDir, write_atomic};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
-    #[arg(required = true, value_name = "SPEC")]
-    specs: Vec<PathBuf>,
+    #[command(flatten)]
+    input: super::SpecInput,
     /// Diagram syntax. Required unless --out-dir is given (which writes both by default).
     #[arg(long, value_enum, required_unless_present = "out_dir")]
     format: Option<FormatArg>,
@@ -41,9 +39,6 @@ pub struct Args {
     /// --format), one file each, plus DIAGRAMS.md embedding the Mermaid diagrams.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// Largest spec file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
-    max_file_size: u64,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +84,7 @@ impl From<ViewArg> for View {
 
 /// Analyzes the specs; with no error findings, renders and writes the diagrams.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let analysis = super::analyze_for_output(&args.specs, args.max_file_size)?;
+    let analysis = args.input.analyze(false)?;
     if !analysis.findings.is_empty() {
         output::stderr(&report::human::render_findings(
             &analysis,

@@ -8,7 +8,6 @@ use edasmith::write::OutputDir;
 use super::{Outcome, output};
 use edasmith::export::{self, asyncapi};
 use edasmith::report::{self, Severity};
-use edasmith::spec::Limits;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -28,18 +27,14 @@ enum Format {
 
 #[derive(clap::Args, Debug)]
 struct AsyncapiArgs {
-    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
-    #[arg(required = true, value_name = "SPEC")]
-    specs: Vec<PathBuf>,
+    #[command(flatten)]
+    input: super::SpecInput,
     /// The folder the documents are written to (created if missing).
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
     /// `info.version` of every document.
     #[arg(long, value_name = "VERSION", default_value_t = asyncapi::Options::default().api_version)]
     api_version: String,
-    /// Largest spec file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
-    max_file_size: u64,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
@@ -51,7 +46,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 /// Analyzes the specs; with no error finding, writes every document (all or none are
 /// rendered before the first write).
 fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
-    let analysis = super::analyze_for_output(&args.specs, args.max_file_size)?;
+    let analysis = args.input.analyze(false)?;
     if analysis
         .findings
         .iter()

@@ -8,14 +8,12 @@ use anyhow::Context as _;
 
 use super::{Outcome, output};
 use edasmith::codegen::{self, Ownership, Templates};
-use edasmith::spec::Limits;
 use edasmith::write::{FileStatus, OutputDir};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
-    #[arg(required = true, value_name = "SPEC")]
-    specs: Vec<PathBuf>,
+    #[command(flatten)]
+    input: super::SpecInput,
     /// The workspace folder to write (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -25,14 +23,11 @@ pub struct Args {
     /// A folder of templates overriding the embedded ones by file name.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// Largest spec file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
-    max_file_size: u64,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let analysis = super::analyze_for_output(&args.specs, args.max_file_size)?;
+    let analysis = args.input.analyze(false)?;
     if !super::may_write(&analysis, "the spec has errors: nothing generated") {
         return Ok(Outcome::Failed);
     }

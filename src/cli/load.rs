@@ -1,7 +1,6 @@
 //! `edasmith load`: the load at the spike, service by service, and what-ifs with `--peak`.
 
 use std::io;
-use std::path::PathBuf;
 
 use anstream::ColorChoice;
 use anyhow::{Context as _, bail};
@@ -14,22 +13,17 @@ use edasmith::model::Model;
 use edasmith::names::did_you_mean_or;
 use edasmith::report::{self, Severity};
 use edasmith::rules;
-use edasmith::spec::Limits;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
-    #[arg(required = true, value_name = "SPEC")]
-    specs: Vec<PathBuf>,
+    #[command(flatten)]
+    input: super::SpecInput,
     /// Override or add a service's peak, in requests/s (repeatable): `--peak web=5000`.
     #[arg(long = "peak", value_name = "ID=RPS", value_parser = parse_peak)]
     peaks: Vec<(String, f64)>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Largest spec file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
-    max_file_size: u64,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +56,7 @@ fn parse_peak(text: &str) -> Result<(String, f64), String> {
 /// Prints the load table; exit 1 when the spec has other errors (printed instead) or a
 /// service is over its capacity in the scenario.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let analysis = super::analyze_for_output(&args.specs, args.max_file_size)?;
+    let analysis = args.input.analyze(false)?;
     if has_other_errors(&analysis) {
         output::stderr(&report::human::render_findings(
             &analysis,

@@ -110,17 +110,31 @@ enum ColorWhen {
     Never,
 }
 
-/// The analysis a command that writes outputs starts from (`diagram`, `export`,
-/// `generate`): `--deny warnings` has no say, as warnings never stop an output.
-fn analyze_for_output(specs: &[PathBuf], max_file_size: u64) -> anyhow::Result<Analysis> {
-    let options = Options {
-        limits: Limits {
-            max_file_bytes: max_file_size,
-            ..Limits::default()
-        },
-        deny_warnings: false,
-    };
-    Ok(analysis::analyze_paths(specs, &options)?)
+/// The specs every command reads, and the limit on their size: one definition, so the
+/// commands accept the same arguments and analyze the same way.
+#[derive(clap::Args, Debug)]
+struct SpecInput {
+    /// Spec files, or folders of *.yaml / *.yml files merged into one model.
+    #[arg(required = true, value_name = "SPEC")]
+    specs: Vec<PathBuf>,
+    /// Largest spec file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    max_file_size: u64,
+}
+
+impl SpecInput {
+    /// Loads and analyzes the specs. Only `analyze` passes `deny_warnings`: warnings never
+    /// stop an output.
+    fn analyze(&self, deny_warnings: bool) -> anyhow::Result<Analysis> {
+        let options = Options {
+            limits: Limits {
+                max_file_bytes: self.max_file_size,
+                ..Limits::default()
+            },
+            deny_warnings,
+        };
+        Ok(analysis::analyze_paths(&self.specs, &options)?)
+    }
 }
 
 /// Prints the findings to stderr; with an error among them prints `refusal` and returns
