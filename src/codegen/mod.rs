@@ -14,7 +14,7 @@ pub mod templates;
 pub mod view;
 
 use crate::analysis::Analysis;
-use crate::write::{FileStatus, OutputDir, WriteError};
+use crate::write::{BatchWriter, FileStatus, OutputDir, WriteError};
 pub use templates::{TemplateError, Templates};
 
 /// The first line of every generated file.
@@ -217,12 +217,14 @@ pub fn write(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, Write
     let changes = changes(out, files)?;
     let by_path: std::collections::HashMap<&str, &OutputFile> =
         files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let mut writer = BatchWriter::new(out);
     for change in &changes {
         if change.status == FileStatus::Obsolete {
             out.remove(&change.path)?;
         } else if let Some(file) = by_path.get(change.path.as_str()) {
-            out.write(&file.path, file.contents.as_bytes())?;
+            writer.write(&file.path, file.contents.as_bytes());
         }
     }
+    writer.finish()?;
     Ok(changes)
 }

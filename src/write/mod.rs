@@ -11,19 +11,29 @@
 //! while syncing each of the hundreds of files `generate` writes costs seconds. The
 //! rename still gives readers the old file or the new one.
 //!
-//! The checks are made on the file system as it is when a method runs; a folder swapped
-//! for a symlink between the check and the rename by another process is not defended
-//! against (the output folder is the user's, not an attacker's).
+//! A file that already holds exactly the bytes to write is left alone: its modification
+//! time stays, so `cargo` does not rebuild a generated crate and `git` sees no change
+//! when nothing changed, and a second run over the same output costs reads, not writes.
+//!
+//! The checks are made on the file system as it is when a folder is first resolved (a
+//! resolved folder is remembered for the life of the [`OutputDir`]); a folder swapped
+//! for a symlink after that by another process is not defended against (the output
+//! folder is the user's, not an attacker's).
 
+mod batch;
 mod list;
 mod path;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub use batch::BatchWriter;
 
 /// Why a file could not be written (or read, listed, removed).
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +87,11 @@ pub struct OutputDir {
     /// Canonical (symlinks resolved), so containment is a prefix check. A folder that
     /// does not exist yet is its deepest existing ancestor, canonical, plus the rest.
     root: PathBuf,
+    /// Folders already resolved (and created, when writing), by their relative path:
+    /// thousands of files share a few folders, and resolving one costs a `stat`, a
+    /// `realpath` and maybe a `mkdir` per component. Shared by clones, so the threads
+    /// of a [`BatchWriter`] resolve each folder once.
+    resolved: Arc<Mutex<HashMap<PathBuf, PathBuf>>>,
 }
 
 impl OutputDir {
@@ -98,7 +113,10 @@ impl OutputDir {
                 blocker: canonical,
             });
         }
-        Ok(OutputDir { root: canonical })
+        Ok(OutputDir {
+            root: canonical,
+            resolved: Arc::default(),
+        })
     }
 
     /// The folder, with symlinks resolved.
@@ -107,18 +125,32 @@ impl OutputDir {
     }
 
     /// Writes `bytes` to `relative` inside the folder, atomically, creating parent
-    /// folders. Returns the path written.
+    /// folders; a file that already holds `bytes` is left untouched. Returns the path.
     pub fn write(&self, relative: impl AsRef<Path>, bytes: &[u8]) -> Result<PathBuf, WriteError> {
         let relative = relative.as_ref();
         let target = self.target(relative, true)?;
-        if target.path.is_dir() {
-            return Err(WriteError::NotAFolder {
-                path: relative.to_path_buf(),
-                blocker: target.path,
-            });
+        match fs::symlink_metadata(&target.path) {
+            Ok(metadata) if metadata.is_dir() => {
+                return Err(WriteError::NotAFolder {
+                    path: relative.to_path_buf(),
+                    blocker: target.path,
+                });
+            }
+            Ok(metadata) if metadata.is_file() && holds(&target.path, &metadata, bytes) => {
+                return Ok(target.path);
+            }
+            _ => {}
         }
-        write_atomic(&target.path, bytes)?;
-        Ok(target.path)
+        match write_atomic(&target.path, bytes) {
+            Err(WriteError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+                // A remembered folder was removed since: resolve (and create) it again.
+                self.forget_folders();
+                let target = self.target(relative, true)?;
+                write_atomic(&target.path, bytes)?;
+                Ok(target.path)
+            }
+            written => written.map(|()| target.path),
+        }
     }
 
     /// The bytes of a file inside the folder.
@@ -156,6 +188,12 @@ impl OutputDir {
         let path = self.target(relative.as_ref(), false)?.path;
         fs::remove_file(&path).map_err(io_error(&path))
     }
+}
+
+/// Whether the regular file at `path` holds exactly `bytes` (the size is compared first,
+/// so a changed file of another size costs no read).
+fn holds(path: &Path, metadata: &fs::Metadata, bytes: &[u8]) -> bool {
+    metadata.len() == bytes.len() as u64 && fs::read(path).is_ok_and(|existing| existing == bytes)
 }
 
 /// Writes a file atomically: a fresh temporary file beside it, renamed over it (not

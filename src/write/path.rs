@@ -77,6 +77,58 @@ impl OutputDir {
         let Some((file_name, folders)) = parts.split_last() else {
             return Err(WriteError::Empty);
         };
+        let key: PathBuf = folders.iter().collect();
+        let cached = self
+            .resolved
+            .lock()
+            .map_or(None, |map| map.get(&key).cloned());
+        let folder = match cached {
+            Some(folder) => folder,
+            None => match self.resolve_folders(relative, folders, file_name, create)? {
+                Ok(folder) => {
+                    if let Ok(mut map) = self.resolved.lock() {
+                        map.insert(key, folder.clone());
+                    }
+                    folder
+                }
+                Err(missing) => return Ok(missing),
+            },
+        };
+        let path = folder.join(file_name);
+        if let Ok(metadata) = fs::symlink_metadata(&path)
+            && metadata.file_type().is_symlink()
+        {
+            // Writing renames over the link rather than through it; still, a link that
+            // points out says someone expects the file elsewhere, and reading or
+            // listing would follow it: refuse.
+            let resolved = fs::canonicalize(&path)
+                .unwrap_or_else(|_| fs::read_link(&path).unwrap_or_else(|_| path.clone()));
+            self.contain(relative, &resolved)?;
+        }
+        Ok(Target {
+            folder: Some(folder),
+            path,
+        })
+    }
+
+    /// Forgets the resolved folders: after something removed one, the next write must
+    /// create it again.
+    pub(super) fn forget_folders(&self) {
+        if let Ok(mut map) = self.resolved.lock() {
+            map.clear();
+        }
+    }
+
+    /// Walks the folders of a path from the root, following and checking each: the
+    /// canonical folder, or (without `create`) the target of a path whose folder is
+    /// missing.
+    fn resolve_folders(
+        &self,
+        relative: &Path,
+        folders: &[&OsStr],
+        file_name: &OsStr,
+        create: bool,
+    ) -> Result<Result<PathBuf, Target>, WriteError> {
         if create {
             fs::create_dir_all(&self.root).map_err(io_error(&self.root))?;
         }
@@ -89,7 +141,7 @@ impl OutputDir {
                     let mut path = next;
                     path.extend(&folders[index + 1..]);
                     path.push(file_name);
-                    return Ok(Target { folder: None, path });
+                    return Ok(Err(Target { folder: None, path }));
                 }
                 Err(error) if error.kind() == io::ErrorKind::NotFound => {
                     match fs::create_dir(&next) {
@@ -111,21 +163,7 @@ impl OutputDir {
             }
             folder = resolved;
         }
-        let path = folder.join(file_name);
-        if let Ok(metadata) = fs::symlink_metadata(&path)
-            && metadata.file_type().is_symlink()
-        {
-            // Writing renames over the link rather than through it; still, a link that
-            // points out says someone expects the file elsewhere, and reading or
-            // listing would follow it: refuse.
-            let resolved = fs::canonicalize(&path)
-                .unwrap_or_else(|_| fs::read_link(&path).unwrap_or_else(|_| path.clone()));
-            self.contain(relative, &resolved)?;
-        }
-        Ok(Target {
-            folder: Some(folder),
-            path,
-        })
+        Ok(Ok(folder))
     }
 
     /// The canonical folder `relative` names, or `None` when it does not exist.

@@ -174,3 +174,102 @@ fn lists_files_and_folders_sorted() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn leaves_a_file_that_already_holds_the_bytes_untouched() {
+    let dir = scratch("unchanged");
+    let out = OutputDir::create(&dir).unwrap();
+    let path = out.write("a/same.txt", b"same").unwrap();
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+    let set_mtime = |time| {
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(time)
+            .unwrap()
+    };
+    let mtime = || fs::metadata(&path).unwrap().modified().unwrap();
+    set_mtime(long_ago);
+    out.write("a/same.txt", b"same").unwrap();
+    assert_eq!(mtime(), long_ago, "rewritten although unchanged");
+    // Same size, other bytes; then another size: both rewritten.
+    out.write("a/same.txt", b"diff").unwrap();
+    assert_eq!(fs::read(&path).unwrap(), b"diff");
+    assert_ne!(mtime(), long_ago);
+    out.write("a/same.txt", b"longer").unwrap();
+    assert_eq!(fs::read(&path).unwrap(), b"longer");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn recreates_a_remembered_folder_that_was_removed() {
+    let dir = scratch("removed");
+    let out = OutputDir::create(&dir).unwrap();
+    out.write("a/b/one.txt", b"1").unwrap();
+    fs::remove_dir_all(dir.join("a")).unwrap();
+    out.write("a/b/two.txt", b"2").unwrap();
+    assert_eq!(fs::read(dir.join("a/b/two.txt")).unwrap(), b"2");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn batch_writes_every_file_and_lists_them_in_the_order_handed_over() {
+    let dir = scratch("batch");
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    let names: Vec<String> = (0..300).map(|i| format!("d{}/f{i}.txt", i % 7)).collect();
+    for (i, name) in names.iter().enumerate() {
+        writer.write(name, i.to_string());
+    }
+    let written = writer.finish().unwrap();
+    let expected: Vec<PathBuf> = names.iter().map(|name| out.root().join(name)).collect();
+    assert_eq!(written, expected);
+    for (i, path) in expected.iter().enumerate() {
+        assert_eq!(fs::read_to_string(path).unwrap(), i.to_string());
+    }
+    // No temporary file is left behind.
+    let files: usize = (0..7)
+        .map(|d| fs::read_dir(dir.join(format!("d{d}"))).unwrap().count())
+        .sum();
+    assert_eq!(files, 300);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn batch_reports_the_earliest_failure_and_escapes_nothing() {
+    let dir = scratch("batch-fail");
+    let out = OutputDir::create(dir.join("out")).unwrap();
+    fs::write(dir.join("out/blocker"), b"a file, not a folder").unwrap();
+    let mut writer = BatchWriter::new(&out);
+    for i in 0..50 {
+        writer.write(format!("ok/{i}.txt"), "x");
+    }
+    writer.write("blocker/first.txt", "x");
+    // The failure becomes visible, so a renderer can stop early (wait for the thread).
+    while !writer.has_failed() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    writer.write("../escaped.txt", "x");
+    for i in 50..100 {
+        writer.write(format!("ok/{i}.txt"), "x");
+    }
+    let error = writer.finish().unwrap_err();
+    assert!(
+        matches!(&error, WriteError::NotAFolder { path, .. } if path.ends_with("first.txt")),
+        "{error}"
+    );
+    assert!(!dir.join("escaped.txt").exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_dropped_batch_still_writes_what_was_handed_over() {
+    let dir = scratch("batch-drop");
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    writer.write("a.txt", "whole");
+    drop(writer);
+    assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"whole");
+    fs::remove_dir_all(&dir).unwrap();
+}
