@@ -67,11 +67,8 @@ pub fn render_everything_with(
         "diagram/DIAGRAMS.md".to_owned(),
         diagram::page(analysis, &View::ALL, &diagrams),
     ));
-    for document in export::documents(
-        &analysis.model,
-        &analysis.derived,
-        &asyncapi::Options::default(),
-    ) {
+    let catalog = export::Catalog::new(&analysis.model, &analysis.derived);
+    for document in catalog.documents(&asyncapi::Options::default()) {
         out.push((
             format!("asyncapi/{}", document.file_name),
             document.to_yaml()?,

@@ -1,12 +1,16 @@
 //! `edasmith export asyncapi`: one AsyncAPI 3.0 document per service.
 
-use std::path::PathBuf;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use edasmith::analysis::Analysis;
+use edasmith::derive::Derived;
+use edasmith::model::Model;
 use edasmith::write::OutputDir;
 
 use super::{Outcome, output};
-use edasmith::export::{self, asyncapi};
+use edasmith::export::{self, Document, asyncapi};
 use edasmith::report::{self, Severity};
 
 #[derive(clap::Args, Debug)]
@@ -43,8 +47,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     }
 }
 
-/// Analyzes the specs; with no error finding, writes every document (all or none are
-/// rendered before the first write).
+/// Analyzes the specs; with no error finding, writes every document, then lists them.
 fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
     let analysis = args.input.analyze(false)?;
     if analysis
@@ -60,28 +63,44 @@ fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
     if analysis.has_errors() {
         return Ok(Outcome::Failed);
     }
-    let documents = export::documents(
-        &analysis.model,
-        &analysis.derived,
-        &asyncapi::Options {
-            api_version: args.api_version.clone(),
-        },
-    );
-    let files = documents
-        .iter()
-        .map(|document| Ok((document.file_name.clone(), document.to_yaml()?)))
-        .collect::<Result<Vec<_>, export::ExportError>>()?;
+    let options = asyncapi::Options {
+        api_version: args.api_version.clone(),
+    };
+    let (model, derived) = model_of(analysis);
+    let catalog = export::Catalog::new(&model, &derived);
     let out = OutputDir::create(&args.out_dir)
         .with_context(|| format!("cannot export to `{}`", args.out_dir.display()))?;
-    let written = files
-        .iter()
-        .map(|(name, text)| out.write(name, text.as_bytes()))
-        .collect::<Result<Vec<_>, _>>()
-        .with_context(|| format!("cannot export to `{}`", args.out_dir.display()))?;
-    let listing: String = written
-        .iter()
-        .map(|path| format!("{}\n", path.display()))
-        .collect();
+    let listing = write_documents(&out, &args.out_dir, catalog.documents(&options))?;
     output::stdout(&listing).context("cannot list the written files")?;
     Ok(Outcome::Clean)
+}
+
+/// The model and what is derived from it: all the export reads. The rest of the analysis
+/// (findings, load table) is freed on return, so the catalog and the documents reuse its
+/// memory instead of adding to it.
+fn model_of(analysis: Analysis) -> (Model, Derived) {
+    (analysis.model, analysis.derived)
+}
+
+/// Renders and writes each document before the next is built, so memory holds one
+/// document however many the system has. Returns the paths written, a line each: they
+/// are listed once all are written, so a reader that stops early (`| head`) does not
+/// stop the export.
+fn write_documents<'c>(
+    out: &OutputDir,
+    out_dir: &Path,
+    documents: impl Iterator<Item = Document<'c>>,
+) -> anyhow::Result<String> {
+    let mut listing = String::new();
+    // One buffer for every document's text: it grows to the largest document once.
+    let mut text = String::new();
+    for document in documents {
+        text.clear();
+        document.write_yaml(&mut text)?;
+        let path = out
+            .write(&document.file_name, text.as_bytes())
+            .with_context(|| format!("cannot export to `{}`", out_dir.display()))?;
+        let _ = writeln!(listing, "{}", path.display());
+    }
+    Ok(listing)
 }

@@ -6,7 +6,7 @@
 //! `-` (never `.`, so a key is also one segment of a channel address), and
 //! [`unique_keys`] resolves names that map to the same key.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashSet;
 
 use crate::names::{bounded, stable_words};
 
@@ -28,41 +28,80 @@ pub fn is_valid_key(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
-/// One key per name, all distinct. `bases[i]` is the wanted key of name `i` and `names[i]`
-/// its original spelling. Names that share a base are ordered by their original spelling
-/// (bytes): the first keeps the base, the others get `-2`, `-3`, … skipping any key another
-/// name wants, so the result depends only on the set of names, not on their order in
-/// the spec. The same name given twice gets the same key.
-pub fn unique_keys(items: &[(String, String)]) -> Vec<String> {
-    let wanted: BTreeSet<&str> = items.iter().map(|(base, _)| base.as_str()).collect();
-    let mut groups: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (base, name) in items {
-        groups.entry(base).or_default().insert(name);
-    }
-    let mut taken: BTreeSet<String> = wanted.iter().map(|base| (*base).to_owned()).collect();
-    let mut assigned: BTreeMap<(&str, &str), String> = BTreeMap::new();
-    for (base, names) in &groups {
-        let mut names = names.iter();
-        if let Some(first) = names.next() {
-            assigned.insert((base, first), (*base).to_owned());
+/// One key per name, all distinct. `items[i]` is the wanted key of name `i` and its
+/// original spelling (or anything ordered as the spelling is). Names that share a base
+/// are ordered by their original spelling (bytes): the first keeps the base, the others
+/// get `-2`, `-3`, … skipping any key another name wants, so the result depends only on
+/// the set of names, not on their order in the spec. The same name given twice gets the
+/// same key. The wanted keys become the keys where they can (no copy of each).
+pub fn unique_keys<N: Ord>(items: Vec<(String, N)>) -> Vec<String> {
+    let choices = choose_keys(&items);
+    let mut keys: Vec<String> = items
+        .into_iter()
+        .zip(&choices)
+        .map(|((base, _), choice)| match choice {
+            Choice::Base => base,
+            Choice::Suffixed(counter) => suffixed(&base, *counter),
+            Choice::SameAs(_) => String::new(),
+        })
+        .collect();
+    for (at, choice) in choices.iter().enumerate() {
+        if let Choice::SameAs(first) = choice {
+            keys[at] = keys[*first].clone();
         }
+    }
+    keys
+}
+
+/// How a name's key is made from its wanted key (its base).
+#[derive(Clone, Copy)]
+enum Choice {
+    Base,
+    /// `<base>-<counter>`.
+    Suffixed(usize),
+    /// The key of an earlier item with the same base and spelling (itself not `SameAs`).
+    SameAs(usize),
+}
+
+fn suffixed(base: &str, counter: usize) -> String {
+    format!("{base}-{counter}")
+}
+
+/// Chooses each item's key ([`unique_keys`]) without building any key but the suffixed.
+fn choose_keys<N: Ord>(items: &[(String, N)]) -> Vec<Choice> {
+    let base = |at: usize| items[at].0.as_str();
+    let spelling = |at: usize| &items[at].1;
+    // Sorted by base, then spelling: each base's names in one run, in spelling order.
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        base(a)
+            .cmp(base(b))
+            .then_with(|| spelling(a).cmp(spelling(b)))
+    });
+    let wanted = |key: &str| order.binary_search_by(|&at| base(at).cmp(key)).is_ok();
+    let mut taken_suffixes: HashSet<String> = HashSet::new();
+    let mut choices = vec![Choice::Base; items.len()];
+    for run in order.chunk_by(|&a, &b| base(a) == base(b)) {
         let mut counter = 2usize;
-        for name in names {
-            let id = loop {
-                let candidate = format!("{base}-{counter}");
+        // The first item of the current spelling.
+        let mut first = run[0];
+        for &at in &run[1..] {
+            if spelling(at) == spelling(first) {
+                choices[at] = Choice::SameAs(first);
+                continue;
+            }
+            first = at;
+            choices[at] = loop {
+                let tried = counter;
                 counter += 1;
-                if !taken.contains(&candidate) {
-                    break candidate;
+                let candidate = suffixed(base(at), tried);
+                if !wanted(&candidate) && taken_suffixes.insert(candidate) {
+                    break Choice::Suffixed(tried);
                 }
             };
-            taken.insert(id.clone());
-            assigned.insert((base, name), id);
         }
     }
-    items
-        .iter()
-        .map(|(base, name)| assigned[&(base.as_str(), name.as_str())].clone())
-        .collect()
+    choices
 }
 
 #[cfg(test)]
@@ -74,7 +113,7 @@ mod tests {
             .iter()
             .map(|name| (key(name), (*name).to_owned()))
             .collect();
-        unique_keys(&items)
+        unique_keys(items)
     }
 
     #[test]

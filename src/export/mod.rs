@@ -4,4 +4,4 @@ pub mod asyncapi;
 pub mod ids;
 mod schema;
 
-pub use asyncapi::{Document, ExportError, Options, documents};
+pub use asyncapi::{Catalog, Document, ExportError, Options};
