@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use edasmith::analysis::Analysis;
 use edasmith::derive::Derived;
 use edasmith::model::Model;
-use edasmith::write::OutputDir;
+use edasmith::write::{BatchWriter, OutputDir};
 
 use super::{Outcome, output};
 use edasmith::export::{self, Document, asyncapi};
@@ -82,24 +82,29 @@ fn model_of(analysis: Analysis) -> (Model, Derived) {
     (analysis.model, analysis.derived)
 }
 
-/// Renders and writes each document before the next is built, so memory holds one
-/// document however many the system has. Returns the paths written, a line each: they
-/// are listed once all are written, so a reader that stops early (`| head`) does not
-/// stop the export.
+/// Renders each document and hands it to the writing threads before the next is built,
+/// so memory holds a few documents however many the system has. Returns the paths
+/// written, a line each: they are listed once all are written, so a reader that stops
+/// early (`| head`) does not stop the export.
 fn write_documents<'c>(
     out: &OutputDir,
     out_dir: &Path,
     documents: impl Iterator<Item = Document<'c>>,
 ) -> anyhow::Result<String> {
-    let mut listing = String::new();
-    // One buffer for every document's text: it grows to the largest document once.
-    let mut text = String::new();
+    let mut writer = BatchWriter::new(out);
     for document in documents {
-        text.clear();
+        if writer.has_failed() {
+            break;
+        }
+        let mut text = String::new();
         document.write_yaml(&mut text)?;
-        let path = out
-            .write(&document.file_name, text.as_bytes())
-            .with_context(|| format!("cannot export to `{}`", out_dir.display()))?;
+        writer.write(document.file_name.as_str(), text.into_bytes());
+    }
+    let written = writer
+        .finish()
+        .with_context(|| format!("cannot export to `{}`", out_dir.display()))?;
+    let mut listing = String::new();
+    for path in written {
         let _ = writeln!(listing, "{}", path.display());
     }
     Ok(listing)
