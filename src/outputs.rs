@@ -56,17 +56,13 @@ pub fn render_everything_with(
     if analysis.has_errors() {
         return Ok(out);
     }
-    let diagrams = diagram::render_all(analysis, &View::ALL, &Format::ALL);
-    for diagram in &diagrams {
-        out.push((
-            format!("diagram/{}", diagram.file_name()),
-            diagram.text.clone(),
-        ));
-    }
-    out.push((
-        "diagram/DIAGRAMS.md".to_owned(),
-        diagram::page(analysis, &View::ALL, &diagrams),
-    ));
+    let everything = diagram::Selection::views(&View::ALL);
+    let page = diagram::draw_all(analysis, &everything, &Format::ALL, |file_name, text| {
+        out.push((format!("diagram/{file_name}"), text.to_owned()));
+        Ok::<_, std::convert::Infallible>(())
+    });
+    let Ok(page) = page;
+    out.push(("diagram/DIAGRAMS.md".to_owned(), page));
     let catalog = export::Catalog::new(&analysis.model, &analysis.derived);
     for document in catalog.documents(&asyncapi::Options::default()) {
         out.push((

@@ -8,10 +8,10 @@ use clap::ValueEnum;
 
 use super::{Outcome, output};
 use edasmith::analysis::Analysis;
-use edasmith::diagram::{self, Diagram, Format, View};
+use edasmith::diagram::{self, Format, View};
 use edasmith::report::{self, Severity};
 use edasmith::rules;
-use edasmith::write::{OutputDir, write_atomic};
+use edasmith::write::{BatchWriter, OutputDir, write_atomic};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -155,29 +155,31 @@ fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<
         Some(format) => vec![format.into()],
         None => Format::ALL.to_vec(),
     };
-    let diagrams: Vec<Diagram> = match &args.name {
+    // A wrong `--name` fails here, before the folder is made.
+    let selection = match args.name.as_deref() {
+        None => diagram::Selection::views(&views),
         Some(name) => {
             let [view] = views[..] else {
                 anyhow::bail!("`--name` needs `--view lifecycle` or `--view saga`");
             };
-            let mut diagrams = Vec::new();
-            for &format in &formats {
-                diagrams.extend(diagram::render(analysis, view, format, Some(name))?);
-            }
-            diagrams
+            diagram::Selection::named(analysis, view, name)?
         }
-        None => diagram::render_all(analysis, &views, &formats),
     };
-    // Everything is rendered before the first byte is written.
-    let page = diagram::page(analysis, &views, &diagrams);
     let out = OutputDir::create(dir)?;
-    for diagram in &diagrams {
-        out.write(diagram.file_name(), diagram.text.as_bytes())?;
+    let mut writer = BatchWriter::new(&out);
+    let mut written = 0;
+    let drawn = diagram::draw_all(analysis, &selection, &formats, |file_name, text| {
+        written += 1;
+        writer.write(file_name, text);
+        // A failed write skips the rest: stop drawing too (`finish` says why).
+        if writer.has_failed() { Err(()) } else { Ok(()) }
+    });
+    if let Ok(page) = drawn {
+        writer.write("DIAGRAMS.md", page);
     }
-    out.write("DIAGRAMS.md", page.as_bytes())?;
+    writer.finish()?;
     output::stderr(&format!(
-        "wrote {} diagrams and DIAGRAMS.md to {}\n",
-        diagrams.len(),
+        "wrote {written} diagrams and DIAGRAMS.md to {}\n",
         dir.display()
     ));
     Ok(Outcome::Clean)

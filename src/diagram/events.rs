@@ -2,7 +2,7 @@
 //! the services that subscribe. Aggregates sit in a group per owning service, so a
 //! command visibly goes to its handler.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::graph::{Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, NodeKind};
 use super::ids::Ids;
@@ -29,7 +29,9 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
         })
     };
 
-    let mut aggregate_ids: BTreeMap<&str, String> = BTreeMap::new();
+    // Aggregate id -> its node id and owner (a command's handler is named only when it
+    // is not the owner).
+    let mut aggregate_ids: BTreeMap<&str, (String, Option<&str>)> = BTreeMap::new();
     for aggregate in &derived.aggregates {
         let id = ids.id("a", aggregate_key(model, &aggregate.id));
         let group = aggregate
@@ -41,15 +43,16 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
             label.push(&aggregate.id);
         }
         graph.node(&id, label, NodeKind::Aggregate, group);
-        aggregate_ids.insert(&aggregate.id, id);
+        aggregate_ids.insert(&aggregate.id, (id, aggregate.owner.as_deref()));
     }
 
-    // Services drawn as subscribers or handlers, once each.
-    let mut services: Vec<String> = Vec::new();
+    // Services drawn as subscribers or handlers, once each (a set: a large spec has
+    // thousands, each looked up for every event it subscribes to).
+    let mut services: HashSet<String> = HashSet::new();
     let mut service = |graph: &mut Graph, ids: &mut Ids, name: &str| -> String {
         let id = node_id(model, ids, name);
         if !services.contains(&id) {
-            services.push(id.clone());
+            services.insert(id.clone());
             let (label, kind) = match model.service(name) {
                 Some(s) => {
                     let mut label = Label::new(s.label());
@@ -80,24 +83,19 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
         let aggregate = command
             .aggregate
             .as_deref()
-            .and_then(|a| aggregate_ids.get(a).cloned());
+            .and_then(|a| aggregate_ids.get(a));
         match (aggregate, &command.handler) {
-            (Some(aggregate), _) => {
+            (Some((aggregate, owner)), _) => {
                 let text = command.handler.as_deref().map_or(Label::default(), |h| {
-                    let owner = derived
-                        .aggregates
-                        .iter()
-                        .find(|a| Some(a.id.as_str()) == command.aggregate.as_deref())
-                        .and_then(|a| a.owner.as_deref());
                     // The group already says who owns the aggregate; name the handler
                     // only when it is another service.
-                    if owner == Some(h) {
+                    if *owner == Some(h) {
                         Label::default()
                     } else {
                         Label::new(&format!("handled by {h}"))
                     }
                 });
-                graph.edge(&id, &aggregate, text, EdgeKind::Handles);
+                graph.edge(&id, aggregate, text, EdgeKind::Handles);
             }
             (None, Some(handler)) => {
                 let handler = service(&mut graph, &mut ids, handler);
@@ -113,7 +111,7 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
         let source = event
             .aggregate
             .as_deref()
-            .and_then(|a| aggregate_ids.get(a).cloned())
+            .and_then(|a| aggregate_ids.get(a).map(|(id, _)| id.clone()))
             .or_else(|| {
                 event
                     .publisher

@@ -35,7 +35,7 @@ impl Label {
 
     fn push_wrapped(&mut self, text: &str, width: usize) {
         for line in text.split('\n') {
-            self.lines.extend(wrap(line.trim_end_matches('\r'), width));
+            wrap(&mut self.lines, line.trim_end_matches('\r'), width);
         }
     }
 
@@ -58,12 +58,17 @@ fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)
 }
 
-/// Wraps one line at spaces; words wider than [`MAX_WORD_WIDTH`] are broken.
-fn wrap(line: &str, max: usize) -> Vec<String> {
-    if width(line) <= max {
-        return vec![line.to_owned()];
+/// Wraps one line at spaces into `lines`; words wider than [`MAX_WORD_WIDTH`] are
+/// broken.
+fn wrap(lines: &mut Vec<String>, line: &str, max: usize) {
+    // No character is wider than its UTF-8 bytes (a double-width one takes three), so a
+    // line of at most `max` bytes fits without measuring it: most labels of a large
+    // spec are short ASCII names.
+    if line.len() <= max || width(line) <= max {
+        lines.push(line.to_owned());
+        return;
     }
-    let mut lines = Vec::new();
+    let first = lines.len();
     let mut current = String::new();
     for word in line.split(' ') {
         for piece in break_word(word) {
@@ -76,10 +81,9 @@ fn wrap(line: &str, max: usize) -> Vec<String> {
             current.push_str(&piece);
         }
     }
-    if !current.is_empty() || lines.is_empty() {
+    if !current.is_empty() || lines.len() == first {
         lines.push(current);
     }
-    lines
 }
 
 fn break_word(word: &str) -> Vec<String> {
@@ -128,7 +132,7 @@ pub enum NodeKind {
 }
 
 /// What an edge stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EdgeKind {
     /// Synchronous call: solid.
     Sync,
@@ -362,5 +366,17 @@ mod tests {
         assert_eq!(label.join(""), word);
         assert_eq!(Label::new("a\nb").lines, ["a", "b"]);
         assert_eq!(Label::wide(text).lines.len(), 1);
+    }
+
+    /// What lets `wrap` skip measuring a line of at most `max` bytes.
+    #[test]
+    fn no_text_is_wider_than_its_bytes() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let alone = c.to_string();
+            assert!(width(&alone) <= alone.len(), "{c:?}");
+            // A variation selector can widen the character before it.
+            let emoji = format!("{c}\u{fe0f}");
+            assert!(width(&emoji) <= emoji.len(), "{c:?}");
+        }
     }
 }

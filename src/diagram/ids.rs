@@ -4,7 +4,7 @@
 //! from its position, so adding a service does not renumber the others. Names that
 //! romanize to the same ASCII get `_2`, `_3`… in the order they are first asked for.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use crate::names::{bounded, stable_words, unique};
 
@@ -16,15 +16,16 @@ const MAX_STEM_CHARS: usize = 60;
 /// Hands out unique ids, one per key, each `prefix_words`.
 #[derive(Debug, Default)]
 pub struct Ids {
-    given: BTreeMap<(String, String), String>,
+    /// Prefix -> name -> id: nested, so looking a name up (most calls: every edge asks
+    /// for both its ends) allocates nothing.
+    given: HashMap<String, HashMap<String, String>>,
     taken: BTreeSet<String>,
 }
 
 impl Ids {
     /// The id for `name` in the namespace `prefix` (the same name gets the same id).
     pub fn id(&mut self, prefix: &str, name: &str) -> String {
-        let key = (prefix.to_owned(), name.to_owned());
-        if let Some(id) = self.given.get(&key) {
+        if let Some(id) = self.given.get(prefix).and_then(|names| names.get(name)) {
             return id.clone();
         }
         let base = format!(
@@ -32,7 +33,10 @@ impl Ids {
             bounded(&stable_words(name), '_', MAX_ID_CHARS, name)
         );
         let id = unique(&mut self.taken, base, '_');
-        self.given.insert(key, id.clone());
+        self.given
+            .entry(prefix.to_owned())
+            .or_default()
+            .insert(name.to_owned(), id.clone());
         id
     }
 }

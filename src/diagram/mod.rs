@@ -18,10 +18,12 @@ mod page;
 mod saga;
 mod srd;
 
+use std::cell::OnceCell;
+
 use crate::analysis::Analysis;
 use crate::names::did_you_mean;
 
-pub use page::page;
+use page::Page;
 
 /// A diagram view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -109,15 +111,16 @@ pub struct Diagram {
 impl Diagram {
     /// The file name: `srd.mmd`, `lifecycle-contract.dot`, `saga-place-order.mmd`.
     pub fn file_name(&self) -> String {
-        match &self.subject {
-            Some(subject) => format!(
-                "{}-{}.{}",
-                self.view.as_str(),
-                subject.stem,
-                self.format.extension()
-            ),
-            None => format!("{}.{}", self.view.as_str(), self.format.extension()),
-        }
+        file_name(self.view, self.subject.as_ref(), self.format)
+    }
+}
+
+/// The file a diagram is written to: known before it is rendered, so `DIAGRAMS.md` can
+/// link a DOT file drawn after the Mermaid text it embeds.
+fn file_name(view: View, subject: Option<&Subject>, format: Format) -> String {
+    match subject {
+        Some(subject) => format!("{}-{}.{}", view.as_str(), subject.stem, format.extension()),
+        None => format!("{}.{}", view.as_str(), format.extension()),
     }
 }
 
@@ -193,14 +196,13 @@ pub fn subjects(analysis: &Analysis, view: View) -> Vec<Subject> {
     }
 }
 
-/// Renders one view: one diagram, or one per aggregate / saga (only `name`'s when given:
-/// an id or a `code:`).
-pub fn render(
+/// What a view draws: `[None]` for a whole-system view, else each aggregate or saga
+/// (only `name`'s when given: an id or a `code:`). Fails on a usage error.
+fn select(
     analysis: &Analysis,
     view: View,
-    format: Format,
     name: Option<&str>,
-) -> Result<Vec<Diagram>, DiagramError> {
+) -> Result<Vec<Option<Subject>>, DiagramError> {
     if view == View::Load && !analysis.load.has_peak() {
         return Err(DiagramError::NoPeak);
     }
@@ -210,12 +212,7 @@ pub fn render(
                 view: view.as_str(),
             });
         }
-        return Ok(vec![Diagram {
-            view,
-            subject: None,
-            format,
-            text: render_one(analysis, view, None, format),
-        }]);
+        return Ok(vec![None]);
     }
     let mut subjects = subjects(analysis, view);
     if let Some(name) = name {
@@ -233,61 +230,178 @@ pub fn render(
             });
         }
     }
-    Ok(subjects
+    Ok(subjects.into_iter().map(Some).collect())
+}
+
+/// Renders one view: one diagram, or one per aggregate / saga (only `name`'s when given:
+/// an id or a `code:`).
+pub fn render(
+    analysis: &Analysis,
+    view: View,
+    format: Format,
+    name: Option<&str>,
+) -> Result<Vec<Diagram>, DiagramError> {
+    let renderer = Renderer::new(analysis);
+    Ok(select(analysis, view, name)?
         .into_iter()
         .map(|subject| Diagram {
             view,
             format,
-            text: render_one(analysis, view, Some(&subject.id), format),
-            subject: Some(subject),
+            text: renderer.text(view, subject.as_ref().map(|s| s.id.as_str()), format),
+            subject,
         })
         .collect())
 }
 
-/// Every view in each of `formats`: what `--out-dir` writes (before the page). A view
-/// that cannot be drawn is left out: the load view of a spec without a `peak`.
-pub fn render_all(analysis: &Analysis, views: &[View], formats: &[Format]) -> Vec<Diagram> {
-    let mut diagrams = Vec::new();
-    for &view in views {
-        for &format in formats {
-            // Cannot fail: no name is given.
-            diagrams.extend(render(analysis, view, format, None).unwrap_or_default());
-        }
-    }
-    diagrams
+/// What `--out-dir` draws: views, narrowed to one aggregate or saga by `name`. Checked
+/// when made, so a wrong name fails before anything is drawn or written.
+#[derive(Debug, Clone)]
+pub struct Selection<'a> {
+    views: Vec<View>,
+    name: Option<&'a str>,
 }
 
-/// The text of one diagram. `subject` is the aggregate or saga id of a per-subject view.
-pub fn render_one(
+impl<'a> Selection<'a> {
+    /// Every diagram of `views`.
+    pub fn views(views: &[View]) -> Self {
+        Selection {
+            views: views.to_vec(),
+            name: None,
+        }
+    }
+
+    /// The diagram of one aggregate (lifecycle view) or saga (saga view), by id or
+    /// `code:`: an error when `view` has no such subject.
+    pub fn named(analysis: &Analysis, view: View, name: &'a str) -> Result<Self, DiagramError> {
+        select(analysis, view, Some(name))?;
+        Ok(Selection {
+            views: vec![view],
+            name: Some(name),
+        })
+    }
+
+    /// Whether the load view is drawn: asked for, and the spec has a `peak`.
+    fn draws_load(&self, analysis: &Analysis) -> bool {
+        self.views.contains(&View::Load) && analysis.load.has_peak()
+    }
+}
+
+/// Draws what `selection` selects in each of `formats`, and returns `DIAGRAMS.md`. A
+/// view that cannot be drawn is left out: the load view of a spec without a `peak`.
+///
+/// Each diagram goes to `write` (file name, text) as soon as it is rendered and is
+/// dropped before the next: a 5,000-service spec draws some 11,000 diagrams, and holding
+/// them all would cost more memory than the analysis itself. Only the page grows, by
+/// the Mermaid texts it embeds.
+pub fn draw_all<E>(
     analysis: &Analysis,
-    view: View,
-    subject: Option<&str>,
-    format: Format,
-) -> String {
-    let model = &analysis.model;
-    let graph = match view {
-        View::Srd => srd::build(model),
-        View::Load => load::build(model, &analysis.load),
-        View::Events => events::build(model, &analysis.derived),
-        View::Lifecycle => match subject.and_then(|id| model.data(id)) {
-            Some(data) => lifecycle::build(data),
-            None => return String::new(),
-        },
-        View::Saga => {
-            let Some(saga) = subject.and_then(|id| model.saga(id)) else {
+    selection: &Selection,
+    formats: &[Format],
+    mut write: impl FnMut(&str, &str) -> Result<(), E>,
+) -> Result<String, E> {
+    let renderer = Renderer::new(analysis);
+    let mut page = Page::new(analysis, selection.draws_load(analysis));
+    for &view in &selection.views {
+        // Cannot fail but for a load view without a `peak`: the selection was checked.
+        let Ok(subjects) = select(analysis, view, selection.name) else {
+            continue;
+        };
+        for subject in &subjects {
+            page.section(view, subject.as_ref(), formats);
+            let id = subject.as_ref().map(|s| s.id.as_str());
+            renderer.each_format(view, id, formats, |format, text| {
+                if format == Format::Mermaid {
+                    page.mermaid(&text);
+                }
+                write(&file_name(view, subject.as_ref(), format), &text)
+            })?;
+        }
+    }
+    Ok(page.finish(&selection.views))
+}
+
+/// Renders the diagrams of one analysis. What the diagrams of many subjects look up is
+/// indexed once here, not once per diagram.
+struct Renderer<'a> {
+    analysis: &'a Analysis,
+    /// For saga sequence diagrams; built with the first one.
+    sagas: OnceCell<saga::Lookup<'a>>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(analysis: &'a Analysis) -> Self {
+        Renderer {
+            analysis,
+            sagas: OnceCell::new(),
+        }
+    }
+
+    /// One diagram (a view, or one subject of it) in each of `formats`, each text handed
+    /// to `each` before the next is rendered. The graph is built once for every format;
+    /// the saga view draws a different structure per format (a sequence, a chain).
+    fn each_format<E>(
+        &self,
+        view: View,
+        subject: Option<&str>,
+        formats: &[Format],
+        mut each: impl FnMut(Format, String) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if view == View::Saga {
+            for &format in formats {
+                each(format, self.text(view, subject, format))?;
+            }
+            return Ok(());
+        }
+        let graph = self.graph(view, subject);
+        for &format in formats {
+            each(
+                format,
+                graph
+                    .as_ref()
+                    .map_or_else(String::new, |graph| write_graph(graph, format)),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The text of one diagram. `subject` is the aggregate or saga id of a per-subject
+    /// view.
+    fn text(&self, view: View, subject: Option<&str>, format: Format) -> String {
+        if view == View::Saga && format == Format::Mermaid {
+            let analysis = self.analysis;
+            let Some(saga) = subject.and_then(|id| analysis.model.saga(id)) else {
                 return String::new();
             };
-            match format {
-                Format::Mermaid => {
-                    return mermaid::sequence(&saga::sequence(model, &analysis.derived, saga));
-                }
-                Format::Dot => saga::chain(model, saga),
-            }
+            let lookup = self
+                .sagas
+                .get_or_init(|| saga::Lookup::new(&analysis.model, &analysis.derived));
+            return mermaid::sequence(&saga::sequence(lookup, saga));
         }
-    };
+        self.graph(view, subject)
+            .map_or_else(String::new, |graph| write_graph(&graph, format))
+    }
+
+    /// The graph of a view (for the saga view, its DOT chain); `None` for an unknown
+    /// subject.
+    fn graph(&self, view: View, subject: Option<&str>) -> Option<graph::Graph> {
+        let analysis = self.analysis;
+        let model = &analysis.model;
+        match view {
+            View::Srd => Some(srd::build(model)),
+            View::Load => Some(load::build(model, &analysis.load)),
+            View::Events => Some(events::build(model, &analysis.derived)),
+            View::Lifecycle => subject.and_then(|id| model.data(id)).map(lifecycle::build),
+            View::Saga => subject
+                .and_then(|id| model.saga(id))
+                .map(|saga| saga::chain(model, saga)),
+        }
+    }
+}
+
+fn write_graph(graph: &graph::Graph, format: Format) -> String {
     match format {
-        Format::Mermaid => mermaid::graph(&graph),
-        Format::Dot => dot::graph(&graph),
+        Format::Mermaid => mermaid::graph(graph),
+        Format::Dot => dot::graph(graph),
     }
 }
 

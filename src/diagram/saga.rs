@@ -5,15 +5,15 @@
 //! for a choreography, a highlighted `break` block per failing step); DOT gets the steps
 //! as a chain with the compensations drawn back beneath them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::graph::{
     Arrow, Direction, EdgeKind, Graph, GraphKind, Label, NodeKind, Participant, Sequence,
     SequenceItem,
 };
 use super::ids::Ids;
-use crate::derive::Derived;
-use crate::model::{Model, OnFailure, RelationKind, Saga, SagaStyle, Step};
+use crate::derive::{Derived, Event};
+use crate::model::{Model, OnFailure, Relation, RelationKind, Saga, SagaStyle, Step};
 use crate::saga::{CompensationPath, compensation_paths};
 
 pub fn title(saga: &Saga) -> String {
@@ -58,8 +58,42 @@ fn service_label(model: &Model, id: &str) -> Label {
     }
 }
 
+/// What sequence diagrams look up, indexed once for all sagas: scanning every relation
+/// for each step of each saga would grow with sagas times relations.
+pub struct Lookup<'m> {
+    model: &'m Model,
+    /// Command relations by (sender, message), in spec order.
+    commands: HashMap<(&'m str, &'m str), Vec<&'m Relation>>,
+    /// Domain events by name: the first of each name.
+    events: HashMap<&'m str, &'m Event>,
+}
+
+impl<'m> Lookup<'m> {
+    pub fn new(model: &'m Model, derived: &'m Derived) -> Self {
+        let mut commands: HashMap<(&str, &str), Vec<&Relation>> = HashMap::new();
+        for relation in model.relations_of(RelationKind::Command) {
+            if let Some(message) = relation.message_name() {
+                commands
+                    .entry((relation.from.as_str(), message))
+                    .or_default()
+                    .push(relation);
+            }
+        }
+        let mut events = HashMap::new();
+        for event in &derived.events {
+            events.entry(event.name.as_str()).or_insert(event);
+        }
+        Lookup {
+            model,
+            commands,
+            events,
+        }
+    }
+}
+
 /// The sequence diagram.
-pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
+pub fn sequence(lookup: &Lookup<'_>, saga: &Saga) -> Sequence {
+    let model = lookup.model;
     let mut ids = Ids::default();
     let mut sequence = Sequence {
         title: title(saga),
@@ -108,7 +142,7 @@ pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
                     label: text,
                     arrow: Arrow::Request,
                 });
-                let replies = replies(model, saga, step);
+                let replies = replies(lookup, saga, step);
                 if !replies.is_empty() {
                     sequence.items.push(SequenceItem::Message {
                         from: service.clone(),
@@ -129,10 +163,9 @@ pub fn sequence(model: &Model, derived: &Derived, saga: &Saga) -> Sequence {
                 if let Some(event) = &step.emits {
                     let targets: Vec<String> = match saga.steps.get(index + 1) {
                         Some(next) => vec![next.service.value.clone()],
-                        None => derived
+                        None => lookup
                             .events
-                            .iter()
-                            .find(|e| e.name == event.value)
+                            .get(event.as_str())
                             .map(|e| e.subscribers.clone())
                             .unwrap_or_default(),
                     };
@@ -182,17 +215,19 @@ fn failure_items(
     items
 }
 
-/// The replies of the command relation that backs an orchestration step.
-fn replies<'m>(model: &'m Model, saga: &Saga, step: &Step) -> Vec<&'m str> {
+/// The replies of the command relation that backs an orchestration step (the first in
+/// spec order).
+fn replies<'m>(lookup: &Lookup<'m>, saga: &Saga, step: &Step) -> Vec<&'m str> {
     let Some(orchestrator) = &saga.orchestrator else {
         return Vec::new();
     };
-    model
-        .relations_of(RelationKind::Command)
-        .find(|r| {
-            r.from.value == orchestrator.value
-                && r.message_name() == Some(step.action.as_str())
-                && r.to.iter().any(|t| t.value == step.service.value)
+    lookup
+        .commands
+        .get(&(orchestrator.as_str(), step.action.as_str()))
+        .and_then(|relations| {
+            relations
+                .iter()
+                .find(|r| r.to.iter().any(|t| t.value == step.service.value))
         })
         .map(|r| r.reply.iter().map(|reply| reply.as_str()).collect())
         .unwrap_or_default()

@@ -1,6 +1,6 @@
 //! The service relation diagram: services, and the relations between them by type.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::graph::{Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, NodeKind, Tone};
 use super::ids::Ids;
@@ -108,32 +108,36 @@ pub(super) fn build_with(
         graph.toned_node(&id, label, kind, group, tone);
     }
 
-    // (from, to, kind) -> label lines and idleness, in spec order of first appearance.
-    let mut edges: Vec<((String, String, EdgeKind), Label, bool)> = Vec::new();
-    let mut at: BTreeMap<(String, String, EdgeKind), usize> = BTreeMap::new();
+    // Parallel relations share one edge, in spec order of first appearance. The key is
+    // what each end's node id is made from (`node_key`), one to one with the id, and
+    // borrowed from the model: owned id pairs for every relation of a large SRD would
+    // cost more than the edges themselves.
+    let mut at: HashMap<(&str, &str, EdgeKind), usize> = HashMap::new();
     for (position, relation) in model.relations.iter().enumerate() {
         let kind = edge_kind(relation.kind);
         let from = node_id(model, &mut ids, relation.from.as_str());
         for to in &relation.to {
             let (text, idle) = edge(position, relation, to.as_str());
-            let key = (from.clone(), node_id(model, &mut ids, to.as_str()), kind);
-            let index = *at.entry(key.clone()).or_insert_with(|| {
-                edges.push((key, Label::default(), true));
-                edges.len() - 1
+            let to_id = node_id(model, &mut ids, to.as_str());
+            let key = (
+                node_key(model, relation.from.as_str()),
+                node_key(model, to.as_str()),
+                kind,
+            );
+            let index = *at.entry(key).or_insert_with(|| {
+                graph.edge(&from, &to_id, Label::default(), kind);
+                let index = graph.edges.len() - 1;
+                // Faint until one of its relations carries something.
+                graph.edges[index].faint = true;
+                index
             });
-            edges[index].2 &= idle;
-            if let Some(text) = &text {
-                let label = &mut edges[index].1;
-                if !label.lines.iter().any(|line| line == text) {
-                    label.push(text);
-                }
+            let edge = &mut graph.edges[index];
+            edge.faint &= idle;
+            if let Some(text) = &text
+                && !edge.label.lines.iter().any(|line| line == text)
+            {
+                edge.label.push(text);
             }
-        }
-    }
-    for ((from, to, kind), label, faint) in edges {
-        graph.edge(&from, &to, label, kind);
-        if let Some(edge) = graph.edges.last_mut() {
-            edge.faint = faint;
         }
     }
     (graph, ids)
@@ -142,8 +146,13 @@ pub(super) fn build_with(
 /// The node id of a service; an unknown service (an error finding, so never rendered in
 /// practice) still gets an id rather than a panic.
 pub(super) fn node_id(model: &Model, ids: &mut Ids, service: &str) -> String {
-    let key = model.service(service).map_or(service, |s| s.code_or_id());
-    ids.id("s", key)
+    ids.id("s", node_key(model, service))
+}
+
+/// What a service's node id is made from: its `code:` or id (the name as written when
+/// unknown).
+fn node_key<'m>(model: &'m Model, service: &'m str) -> &'m str {
+    model.service(service).map_or(service, |s| s.code_or_id())
 }
 
 fn edge_kind(kind: RelationKind) -> EdgeKind {
