@@ -1,11 +1,14 @@
-//! Where analyze spends time and memory, stage by stage, on a generated spec:
-//! `cargo bench --bench stages -- 5000`. For profiling, not for the README table.
+//! Where analyze and generate spend time and memory, stage by stage, on a generated
+//! spec: `cargo bench --bench stages -- 5000`. For profiling, not for the README table.
+//! The generate stages stop before writing: what they measure is CPU, not the disk.
 
 mod heap;
 mod spec_gen;
 
 use std::time::Instant;
 
+use edasmith::analysis::{self, Options};
+use edasmith::codegen::{self, Templates};
 use edasmith::rules::{self, Context};
 use edasmith::spec::{self, Limits};
 use edasmith::{derive, model};
@@ -56,4 +59,10 @@ fn main() {
         }
     }
     drop(findings);
+    let analysis = analysis::analyze_str("generated.yaml", &text, &Options::default());
+    let templates = Templates::embedded().expect("the embedded templates compile");
+    stage("view", bytes, || codegen::view::build(&analysis));
+    stage("render", bytes, || {
+        codegen::render(&analysis, &templates).expect("the embedded templates render")
+    });
 }

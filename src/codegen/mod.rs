@@ -10,6 +10,7 @@
 //! [`view::Workspace`], in which every identifier is already resolved by
 //! [`crate::names`].
 
+mod concerns;
 pub mod templates;
 pub mod view;
 
@@ -77,8 +78,12 @@ pub fn render(
         Ownership::User,
         root.clone(),
     )?;
-    let contracts =
-        minijinja::context! { workspace => root.clone(), contracts => &workspace.contracts };
+    // The contracts and each service as converted within `root`: converting them again
+    // for their files would double the cost of the conversion.
+    let contracts = minijinja::context! {
+        workspace => root.clone(),
+        contracts => root.get_attr("contracts")?,
+    };
     for (path, template, ownership) in [
         (
             "contracts/Cargo.toml",
@@ -103,8 +108,9 @@ pub fn render(
     ] {
         add(path.into(), template, ownership, contracts.clone())?;
     }
-    for service in &workspace.services {
-        let context = minijinja::context! { workspace => root.clone(), service => service };
+    let services = root.get_attr("services")?;
+    for (service, service_value) in workspace.services.iter().zip(services.try_iter()?) {
+        let context = minijinja::context! { workspace => root.clone(), service => service_value };
         for (path, template, ownership) in [
             ("Cargo.toml", "service.Cargo.toml.jinja", Ownership::User),
             ("src/lib.rs", "service.lib.rs.jinja", Ownership::User),

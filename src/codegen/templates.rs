@@ -1,9 +1,10 @@
 //! The minijinja templates: embedded in the binary, each overridable by file name.
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::Path;
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, Value};
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
@@ -108,6 +109,7 @@ fn environment() -> Environment<'static> {
     env.set_keep_trailing_newline(true);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_formatter(format_value);
     env.add_filter("rust_str", rust_str);
     env.add_filter("line", line);
     env.add_filter("doc", doc);
@@ -115,33 +117,41 @@ fn environment() -> Environment<'static> {
     env
 }
 
+/// Writes a value into the output: nothing is escaped, so a string is copied as it is,
+/// without the `Display` machinery of the default formatter (most of what templates
+/// print are strings).
+fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(text) => Ok(out.write_str(text)?),
+        None => minijinja::escape_formatter(out, state, value),
+    }
+}
+
 /// Text safe inside a `//` comment: control characters (a newline would end the
 /// comment, a bare CR is refused in doc comments) become spaces.
-fn line(value: String) -> String {
-    value
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+fn line(value: Cow<'_, str>) -> String {
+    comment_safe(&value).into_owned()
+}
+
+/// What [`line`] makes of a text, borrowed when the text has no control character
+/// (nearly always): the filters below call it for every line and name.
+fn comment_safe(text: &str) -> Cow<'_, str> {
+    if text.contains(char::is_control) {
+        Cow::Owned(
+            text.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// A `///` doc comment block, each line indented: from a string or a list of lines.
-fn doc(value: Value, indent: String) -> Result<String, minijinja::Error> {
-    let lines: Vec<String> = if let Some(text) = value.as_str() {
-        text.lines().map(str::to_owned).collect()
-    } else if value.is_undefined() || value.is_none() {
-        Vec::new()
-    } else {
-        value
-            .try_iter()?
-            .map(|line| {
-                line.as_str()
-                    .map_or_else(|| line.to_string(), str::to_owned)
-            })
-            .collect()
-    };
+fn doc(value: Value, indent: Cow<'_, str>) -> Result<String, minijinja::Error> {
     let mut out = String::new();
-    for text in lines {
-        let text = line(text);
+    let mut push_line = |text: &str| {
+        let text = comment_safe(text);
         let text = text.trim_end();
         out.push_str(&indent);
         out.push_str("///");
@@ -150,33 +160,55 @@ fn doc(value: Value, indent: String) -> Result<String, minijinja::Error> {
             out.push_str(text);
         }
         out.push('\n');
+    };
+    if let Some(text) = value.as_str() {
+        text.lines().for_each(push_line);
+    } else if !(value.is_undefined() || value.is_none()) {
+        for item in value.try_iter()? {
+            match item.as_str() {
+                Some(text) => push_line(text),
+                None => push_line(&item.to_string()),
+            }
+        }
     }
     Ok(out)
 }
 
 /// A list of names for a comment: `` `a`, `b` ``, or `nobody yet`.
 fn names(value: Value) -> Result<String, minijinja::Error> {
-    let names: Vec<String> = value
-        .try_iter()?
-        .map(|name| {
-            format!(
-                "`{}`",
-                line(
-                    name.as_str()
-                        .map_or_else(|| name.to_string(), str::to_owned)
-                )
-            )
-        })
-        .collect();
-    Ok(if names.is_empty() {
+    let mut list = String::new();
+    for name in value.try_iter()? {
+        if !list.is_empty() {
+            list.push_str(", ");
+        }
+        list.push('`');
+        match name.as_str() {
+            Some(text) => list.push_str(&comment_safe(text)),
+            None => list.push_str(&comment_safe(&name.to_string())),
+        }
+        list.push('`');
+    }
+    Ok(if list.is_empty() {
         "nobody yet".to_owned()
     } else {
-        names.join(", ")
+        list
     })
 }
 
 /// A Rust string literal: `"계약해지됨"`, quotes and control characters escaped.
-fn rust_str(value: String) -> String {
+fn rust_str(value: Cow<'_, str>) -> String {
+    // Printable ASCII but quotes and backslashes is written as it is: no need for
+    // the `Debug` escaping, which goes character by character.
+    if value
+        .bytes()
+        .all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
+    {
+        let mut literal = String::with_capacity(value.len() + 2);
+        literal.push('"');
+        literal.push_str(&value);
+        literal.push('"');
+        return literal;
+    }
     format!("{value:?}")
 }
 
@@ -188,5 +220,19 @@ mod tests {
             super::rust_str("계약\"해지\n".into()),
             "\"계약\\\"해지\\n\""
         );
+    }
+
+    #[test]
+    fn string_literals_match_debug_for_every_printable_ascii_character() {
+        for byte in b' '..=b'~' {
+            let text = format!("a{}b", char::from(byte));
+            assert_eq!(super::rust_str(text.as_str().into()), format!("{text:?}"));
+        }
+    }
+
+    #[test]
+    fn comment_lines_turn_control_characters_into_spaces() {
+        assert_eq!(super::line("a\tb\r\nc".into()), "a b  c");
+        assert_eq!(super::line("plain".into()), "plain");
     }
 }

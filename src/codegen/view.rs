@@ -1,10 +1,12 @@
 //! The view the templates render: every identifier resolved (romanized, escaped,
 //! disambiguated), every Rust type written out, in spec order.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use super::concerns::{self, Concerns};
 use crate::analysis::Analysis;
 use crate::model::{Data, FieldType, Model, OnFailure, SagaStyle, ServiceKind};
 use crate::names::{Case, Idents, package_name, stable_words, unique, unraw};
@@ -260,14 +262,18 @@ fn doc_lines(text: &str) -> Vec<String> {
 
 fn list(names: &[String]) -> String {
     if names.is_empty() {
-        "nobody yet".to_owned()
-    } else {
-        names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        return "nobody yet".to_owned();
     }
+    let mut list = String::new();
+    for name in names {
+        if !list.is_empty() {
+            list.push_str(", ");
+        }
+        list.push('`');
+        list.push_str(name);
+        list.push('`');
+    }
+    list
 }
 
 /// The identifier source of an element: its `code:`, else its id.
@@ -279,18 +285,33 @@ struct Roles {
     fields_known: bool,
 }
 
+/// The names of a message that service crates repeat in handlers, ports and lifecycles:
+/// made once per message.
+#[derive(Clone)]
+struct MessageNames {
+    /// The [`stable_words`] of its name: handler and method identifiers are made of them.
+    words: Vec<String>,
+    /// Its type, as a path from a service crate.
+    ty: String,
+}
+
 struct Builder<'a> {
     model: &'a Model,
     analysis: &'a Analysis,
     /// Data id -> (struct ident, field idents by field name).
-    data_idents: HashMap<String, (String, HashMap<String, String>)>,
-    /// Message name -> ident.
-    messages: HashMap<String, String>,
-    /// Message name -> its fields, as generated.
-    message_fields: HashMap<String, Vec<FieldView>>,
-    /// Command name -> reply enum ident.
-    replies: HashMap<String, String>,
+    data_idents: HashMap<&'a str, (String, HashMap<&'a str, String>)>,
+    /// The contracts' message types, in spec order: services read their identifiers
+    /// and fields here, then they move into the workspace.
+    messages: Vec<MessageType>,
+    /// What services repeat of each message, in the order of `messages`.
+    message_names: Vec<MessageNames>,
+    /// Message name -> its index in `messages`.
+    message_index: HashMap<&'a str, usize>,
+    /// Command name -> its reply enum, as a path from a service crate.
+    reply_tys: HashMap<&'a str, String>,
     contracts_lib: String,
+    /// Service id -> what its crate lists.
+    concerns: HashMap<&'a str, Concerns>,
 }
 
 /// Builds the view of the whole workspace.
@@ -308,22 +329,17 @@ pub fn build(analysis: &Analysis) -> Workspace {
         model,
         analysis,
         data_idents: HashMap::new(),
-        messages: HashMap::new(),
-        message_fields: HashMap::new(),
-        replies: HashMap::new(),
+        messages: Vec::new(),
+        message_names: Vec::new(),
+        message_index: HashMap::new(),
+        reply_tys: HashMap::new(),
         // Service crates depend on the contracts under this name (`package = ...` in
         // their Cargo.toml): short paths, the same in every workspace.
         contracts_lib: "contracts".to_owned(),
+        concerns: concerns::by_service(analysis),
     };
     let data = builder.data_types();
-    let (messages, replies) = builder.message_types();
-    let contracts = Contracts {
-        package: contracts_package.clone(),
-        lib: contracts_lib.clone(),
-        data,
-        messages,
-        replies,
-    };
+    let replies = builder.message_types();
     let services = model
         .services
         .iter()
@@ -337,6 +353,13 @@ pub fn build(analysis: &Analysis) -> Workspace {
             builder.service(service, package, &contracts_package)
         })
         .collect();
+    let contracts = Contracts {
+        package: contracts_package,
+        lib: contracts_lib,
+        data,
+        messages: builder.messages,
+        replies,
+    };
     Workspace {
         system,
         contracts,
@@ -344,30 +367,44 @@ pub fn build(analysis: &Analysis) -> Workspace {
     }
 }
 
+/// A name's words between fixed words: `on` + `order placed` + `reply`.
+fn phrase<'w>(before: &[&'w str], words: &'w [String], after: &[&'w str]) -> Vec<&'w str> {
+    let mut phrase = Vec::with_capacity(before.len() + words.len() + after.len());
+    phrase.extend_from_slice(before);
+    phrase.extend(words.iter().map(String::as_str));
+    phrase.extend_from_slice(after);
+    phrase
+}
+
+/// The elements at `indices`, in that order.
+fn pick<'e, T>(elements: &'e [T], indices: &'e [usize]) -> impl Iterator<Item = &'e T> {
+    indices.iter().map(|&at| &elements[at])
+}
+
 fn allocate_package(used: &mut BTreeSet<String>, words: Vec<String>) -> String {
     unique(used, package_name(&words), '-')
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
     fn data_types(&mut self) -> Vec<DataType> {
+        let model = self.model;
         let mut idents = Idents::types();
-        for data in &self.model.data {
+        for data in &model.data {
             let ident = idents.name(data.code_or_id());
             let mut fields = Idents::new(Case::Snake);
             let by_name = data
                 .fields
                 .iter()
-                .map(|f| (f.name.value.clone(), fields.name(&f.name.value)))
+                .map(|f| (f.name.value.as_str(), fields.name(&f.name.value)))
                 .collect();
             self.data_idents
-                .insert(data.id.value.clone(), (ident, by_name));
+                .insert(data.id.value.as_str(), (ident, by_name));
         }
-        let model = self.model;
         model
             .data
             .iter()
             .map(|data| {
-                let ident = self.data_idents[&data.id.value].0.clone();
+                let ident = self.data_idents[data.id.value.as_str()].0.clone();
                 let mut doc = vec![format!("Data `{}` ({}).", data.id.value, data.label())];
                 if let Some(owner) = &data.owner {
                     doc.push(format!("Owned by the `{}` service.", owner.value));
@@ -395,7 +432,7 @@ impl Builder<'_> {
     fn field(&self, data: &Data, name: &str) -> FieldView {
         let ident = self
             .data_idents
-            .get(&data.id.value)
+            .get(data.id.value.as_str())
             .and_then(|(_, fields)| fields.get(name))
             .cloned()
             .unwrap_or_else(|| Idents::new(Case::Snake).name(name));
@@ -438,7 +475,7 @@ impl Builder<'_> {
                 if let Some(scalar) = scalar {
                     return (scalar.to_owned(), None);
                 }
-                match self.data_idents.get(name) {
+                match self.data_idents.get(name.as_str()) {
                     Some((ident, _)) if direct && self.reaches(name, owner) => (
                         format!("Option<Box<super::data::{ident}>>"),
                         Some(format!(
@@ -502,20 +539,22 @@ impl Builder<'_> {
         }
     }
 
-    fn message_types(&mut self) -> (Vec<MessageType>, Vec<ReplyEnum>) {
-        let derived = &self.analysis.derived;
+    /// Fills `messages` (every message name, in spec order) and returns the reply enums.
+    fn message_types(&mut self) -> Vec<ReplyEnum> {
+        let analysis = self.analysis;
+        let derived = &analysis.derived;
         let model = self.model;
-        let mut order: Vec<String> = Vec::new();
-        let mut roles: HashMap<String, Roles> = HashMap::new();
-        fn role<'r>(
-            order: &mut Vec<String>,
-            roles: &'r mut HashMap<String, Roles>,
-            name: &str,
+        let mut order: Vec<&str> = Vec::new();
+        let mut roles: HashMap<&str, Roles> = HashMap::new();
+        fn role<'r, 'n>(
+            order: &mut Vec<&'n str>,
+            roles: &'r mut HashMap<&'n str, Roles>,
+            name: &'n str,
         ) -> &'r mut Roles {
-            if !roles.contains_key(name) {
-                order.push(name.to_owned());
-            }
-            roles.entry(name.to_owned()).or_default()
+            roles.entry(name).or_insert_with(|| {
+                order.push(name);
+                Roles::default()
+            })
         }
         for event in &derived.events {
             let entry = role(&mut order, &mut roles, &event.name);
@@ -525,7 +564,7 @@ impl Builder<'_> {
                 .map_or(String::new(), |a| format!(" of aggregate `{a}`"));
             entry.doc.push(format!(
                 "Domain event{aggregate}: published by {}; consumed by {}.",
-                list(&event.publisher.iter().cloned().collect::<Vec<_>>()),
+                list(event.publisher.as_slice()),
                 list(&event.subscribers)
             ));
         }
@@ -568,13 +607,13 @@ impl Builder<'_> {
                 continue;
             };
             let fields = self.relation_fields(relation);
-            if let Some(entry) = roles.get_mut(&message.value) {
+            if let Some(entry) = roles.get_mut(message.value.as_str()) {
                 merge_fields(entry, fields);
             }
         }
         for data in &model.data {
             for transition in &data.transitions {
-                if let Some(entry) = roles.get_mut(&transition.event.value)
+                if let Some(entry) = roles.get_mut(transition.event.value.as_str())
                     && !entry.fields_known
                 {
                     let fields = data
@@ -588,21 +627,23 @@ impl Builder<'_> {
         }
         // A reply that is also an event carries the event's fields (already merged).
         let mut idents = Idents::types();
-        let mut messages = Vec::new();
-        for name in &order {
-            let ident = idents.name(name);
-            self.messages.insert(name.clone(), ident.clone());
+        for name in order {
+            let words = stable_words(name);
+            let ident = idents.words(&words);
             let entry = roles.remove(name).unwrap_or_default();
-            self.message_fields
-                .insert(name.clone(), entry.fields.clone());
             let mut doc = vec![format!("`{name}`")];
             if !entry.doc.is_empty() {
                 doc.push(String::new());
             }
             doc.extend(entry.doc);
-            messages.push(MessageType {
+            self.message_index.insert(name, self.messages.len());
+            self.message_names.push(MessageNames {
+                words,
+                ty: self.message_path(&ident),
+            });
+            self.messages.push(MessageType {
                 ident,
-                wire: name.clone(),
+                wire: name.to_owned(),
                 doc,
                 fields: entry.fields,
             });
@@ -610,16 +651,20 @@ impl Builder<'_> {
         let mut reply_idents = Idents::types();
         let mut replies = Vec::new();
         for command in derived.commands.iter().filter(|c| !c.replies.is_empty()) {
-            let words = [stable_words(&command.name), vec!["reply".into()]].concat();
-            let ident = reply_idents.words(&words);
-            self.replies.insert(command.name.clone(), ident.clone());
+            let words = &self.names_of(&command.name).words;
+            let ident = reply_idents.words(&phrase(&[], words, &["reply"]));
+            let path = format!("{}::generated::replies::{ident}", self.contracts_lib);
+            self.reply_tys.insert(command.name.as_str(), path);
             let variants = command
                 .replies
                 .iter()
-                .map(|reply| Variant {
-                    ident: self.messages[reply].clone(),
-                    wire: reply.clone(),
-                    ty: format!("super::messages::{}", self.messages[reply]),
+                .map(|reply| {
+                    let message = self.message(reply).expect("every reply is a message");
+                    Variant {
+                        ident: message.ident.clone(),
+                        wire: reply.clone(),
+                        ty: format!("super::messages::{}", message.ident),
+                    }
                 })
                 .collect();
             replies.push(ReplyEnum {
@@ -628,11 +673,35 @@ impl Builder<'_> {
                 variants,
             });
         }
-        (messages, replies)
+        replies
     }
 
+    /// The message type of a name, if the name is a message.
+    fn message(&self, name: &str) -> Option<&MessageType> {
+        self.message_index.get(name).map(|&at| &self.messages[at])
+    }
+
+    /// The names services repeat of a message: made once per message, except for a
+    /// name that is no message (which does not pass the analysis).
+    fn names_of(&self, name: &str) -> Cow<'_, MessageNames> {
+        match self.message_index.get(name) {
+            Some(&at) => Cow::Borrowed(&self.message_names[at]),
+            None => Cow::Owned(MessageNames {
+                words: stable_words(name),
+                ty: self.message_path("X"),
+            }),
+        }
+    }
+
+    /// The type of a message name, as a path from a service crate.
     fn message_ty(&self, name: &str) -> String {
-        let ident = self.messages.get(name).map_or("X", String::as_str);
+        match self.message_index.get(name) {
+            Some(&at) => self.message_names[at].ty.clone(),
+            None => self.message_path("X"),
+        }
+    }
+
+    fn message_path(&self, ident: &str) -> String {
         format!("{}::generated::messages::{ident}", self.contracts_lib)
     }
 
@@ -644,6 +713,8 @@ impl Builder<'_> {
     ) -> ServiceCrate {
         let id = service.id.value.as_str();
         let derived = &self.analysis.derived;
+        let nothing = Concerns::default();
+        let concerns = self.concerns.get(id).unwrap_or(&nothing);
         let dir = format!(
             "services/{}",
             package
@@ -658,11 +729,7 @@ impl Builder<'_> {
         // aggregates
         let mut aggregate_idents = Idents::types();
         aggregate_idents.reserve("IllegalTransition");
-        let owned: Vec<_> = derived
-            .aggregates
-            .iter()
-            .filter(|a| a.owner.as_deref() == Some(id))
-            .collect();
+        let owned: Vec<_> = pick(&derived.aggregates, &concerns.owned_aggregates).collect();
         let bases: Vec<String> = owned
             .iter()
             .map(|a| {
@@ -677,8 +744,8 @@ impl Builder<'_> {
             .zip(bases)
             .map(|(aggregate, ident)| {
                 let mut view = self.aggregate(aggregate, ident, &mut aggregate_idents);
-                view.test_ident = test_idents
-                    .words(&[stable_words(&view.ident), vec!["lifecycle".into()]].concat());
+                view.test_ident =
+                    test_idents.words(&phrase(&[], &stable_words(&view.ident), &["lifecycle"]));
                 view
             })
             .collect();
@@ -686,75 +753,57 @@ impl Builder<'_> {
         let mut handler_idents = Idents::types();
         handler_idents.reserve("HandlerError");
         let mut method_idents = Idents::new(Case::Snake);
-        let commands = derived
-            .commands
-            .iter()
-            .filter(|c| c.handlers.iter().any(|h| h == id))
-            .map(|command| CommandHandler {
-                trait_ident: handler_idents
-                    .words(&[vec!["handle".into()], stable_words(&command.name)].concat()),
-                method: method_idents
-                    .words(&[vec!["handle".into()], stable_words(&command.name)].concat()),
-                ty: self.message_ty(&command.name),
-                wire: command.name.clone(),
-                senders: command.senders.clone(),
-                reply_ty: self
-                    .replies
-                    .get(&command.name)
-                    .map_or("()".to_owned(), |r| {
-                        format!("{}::generated::replies::{r}", self.contracts_lib)
-                    }),
+        let commands = pick(&derived.commands, &concerns.handled_commands)
+            .map(|command| {
+                let names = self.names_of(&command.name);
+                let words = phrase(&["handle"], &names.words, &[]);
+                CommandHandler {
+                    trait_ident: handler_idents.words(&words),
+                    method: method_idents.words(&words),
+                    ty: names.ty.clone(),
+                    wire: command.name.clone(),
+                    senders: command.senders.clone(),
+                    reply_ty: self
+                        .reply_tys
+                        .get(command.name.as_str())
+                        .map_or_else(|| "()".to_owned(), String::clone),
+                }
             })
             .collect();
         let mut subscriptions: Vec<Subscription> = Vec::new();
-        for event in derived
-            .events
-            .iter()
-            .filter(|e| e.subscribers.iter().any(|s| s == id))
-        {
+        for event in pick(&derived.events, &concerns.subscribed_events) {
+            let names = self.names_of(&event.name);
+            let words = phrase(&["on"], &names.words, &[]);
             subscriptions.push(Subscription {
-                trait_ident: handler_idents
-                    .words(&[vec!["on".into()], stable_words(&event.name)].concat()),
-                method: method_idents
-                    .words(&[vec!["on".into()], stable_words(&event.name)].concat()),
-                ty: self.message_ty(&event.name),
+                trait_ident: handler_idents.words(&words),
+                method: method_idents.words(&words),
+                ty: names.ty.clone(),
                 wire: event.name.clone(),
                 kind: "event".into(),
                 from: event.publishers.clone(),
             });
         }
-        for message in derived
-            .messages
-            .iter()
-            .filter(|m| m.receivers.iter().any(|r| r == id))
-        {
+        for message in pick(&derived.messages, &concerns.received_messages) {
+            let names = self.names_of(&message.name);
+            let words = phrase(&["on"], &names.words, &[]);
             subscriptions.push(Subscription {
-                trait_ident: handler_idents
-                    .words(&[vec!["on".into()], stable_words(&message.name)].concat()),
-                method: method_idents
-                    .words(&[vec!["on".into()], stable_words(&message.name)].concat()),
-                ty: self.message_ty(&message.name),
+                trait_ident: handler_idents.words(&words),
+                method: method_idents.words(&words),
+                ty: names.ty.clone(),
                 wire: message.name.clone(),
                 kind: "message".into(),
                 from: message.senders.clone(),
             });
         }
-        let reply_handlers = derived
-            .commands
-            .iter()
-            .filter(|c| c.senders.iter().any(|s| s == id))
+        let reply_handlers = pick(&derived.commands, &concerns.sent_commands)
             .filter_map(|command| {
-                let reply = self.replies.get(&command.name)?;
-                let words = [
-                    vec!["on".into()],
-                    stable_words(&command.name),
-                    vec!["reply".into()],
-                ]
-                .concat();
+                let reply_ty = self.reply_tys.get(command.name.as_str())?;
+                let names = self.names_of(&command.name);
+                let words = phrase(&["on"], &names.words, &["reply"]);
                 Some(ReplyHandler {
                     trait_ident: handler_idents.words(&words),
                     method: method_idents.words(&words),
-                    ty: format!("{}::generated::replies::{reply}", self.contracts_lib),
+                    ty: reply_ty.clone(),
                     command: command.name.clone(),
                     handler: command.handlers.clone(),
                 })
@@ -765,34 +814,23 @@ impl Builder<'_> {
         let mut methods = Idents::new(Case::Snake);
         let mut outbound = Vec::new();
         let mut push = |name: &str, kind: &str, verb: &str, to: Vec<String>| {
+            let names = self.names_of(name);
             outbound.push(OutboundView {
-                variant: variants.name(name),
-                method: methods.words(&[vec![verb.to_owned()], stable_words(name)].concat()),
-                ty: self.message_ty(name),
+                variant: variants.words(&names.words),
+                method: methods.words(&phrase(&[verb], &names.words, &[])),
+                ty: names.ty.clone(),
                 wire: name.to_owned(),
                 kind: kind.to_owned(),
                 to,
             });
         };
-        for event in derived
-            .events
-            .iter()
-            .filter(|e| e.publisher.as_deref() == Some(id) || e.publishers.iter().any(|p| p == id))
-        {
+        for event in pick(&derived.events, &concerns.published_events) {
             push(&event.name, "event", "publish", event.subscribers.clone());
         }
-        for command in derived
-            .commands
-            .iter()
-            .filter(|c| c.senders.iter().any(|s| s == id))
-        {
+        for command in pick(&derived.commands, &concerns.sent_commands) {
             push(&command.name, "command", "send", command.handlers.clone());
         }
-        for message in derived
-            .messages
-            .iter()
-            .filter(|m| m.senders.iter().any(|s| s == id))
-        {
+        for message in pick(&derived.messages, &concerns.sent_messages) {
             push(&message.name, "message", "send", message.receivers.clone());
         }
         // sagas
@@ -802,35 +840,26 @@ impl Builder<'_> {
         let mut fn_idents = Idents::new(Case::Snake);
         let mut orchestrations = Vec::new();
         let mut choreographies = Vec::new();
-        for (saga, paths) in self
-            .model
-            .sagas
-            .iter()
-            .zip(&self.analysis.compensation_paths)
-        {
+        for &at in &concerns.sagas {
+            let saga = &self.model.sagas[at];
+            let paths = &self.analysis.compensation_paths[at];
             let words = stable_words(saga.code_or_id());
             match saga.style {
                 SagaStyle::Orchestration
                     if saga.orchestrator.as_ref().map(|o| o.value.as_str()) == Some(id) =>
                 {
-                    let ident = saga_idents.words(&[words.clone(), vec!["saga".into()]].concat());
-                    let action_ident =
-                        saga_idents.words(&[words.clone(), vec!["action".into()]].concat());
+                    let ident = saga_idents.words(&phrase(&[], &words, &["saga"]));
+                    let action_ident = saga_idents.words(&phrase(&[], &words, &["action"]));
                     let mut view = orchestration(saga, paths, ident, action_ident);
-                    view.test_ident =
-                        test_idents.words(&[words.clone(), vec!["compensations".into()]].concat());
+                    view.test_ident = test_idents.words(&phrase(&[], &words, &["compensations"]));
                     orchestrations.push(view);
                 }
                 SagaStyle::Choreography if saga.steps.iter().any(|s| s.service.value == id) => {
-                    let trait_ident =
-                        saga_idents.words(&[words.clone(), vec!["steps".into()]].concat());
-                    let paths_fn = fn_idents.words(
-                        &[words.clone(), vec!["compensation".into(), "path".into()]].concat(),
-                    );
+                    let trait_ident = saga_idents.words(&phrase(&[], &words, &["steps"]));
+                    let paths_fn = fn_idents.words(&phrase(&[], &words, &["compensation", "path"]));
                     let mut view = self.choreography(saga, paths, id, trait_ident, paths_fn);
-                    view.test_ident = test_idents.words(
-                        &[words.clone(), vec!["compensation".into(), "order".into()]].concat(),
-                    );
+                    view.test_ident =
+                        test_idents.words(&phrase(&[], &words, &["compensation", "order"]));
                     choreographies.push(view);
                 }
                 _ => {}
@@ -864,7 +893,8 @@ impl Builder<'_> {
         let data_ty = data.map(|d| {
             format!(
                 "{}::generated::data::{}",
-                self.contracts_lib, self.data_idents[&d.id.value].0
+                self.contracts_lib,
+                self.data_idents[d.id.value.as_str()].0
             )
         });
         let mut doc = vec![format!(
@@ -889,14 +919,15 @@ impl Builder<'_> {
     }
 
     fn lifecycle(&self, data: &Data, ident: &str, idents: &mut Idents) -> Lifecycle {
-        let state_ident = idents.words(&[stable_words(ident), vec!["state".into()]].concat());
-        let event_ident = idents.words(&[stable_words(ident), vec!["event".into()]].concat());
+        let words = stable_words(ident);
+        let state_ident = idents.words(&phrase(&[], &words, &["state"]));
+        let event_ident = idents.words(&phrase(&[], &words, &["event"]));
         // States: declared, then any a transition names without declaring it.
-        let mut state_names: Vec<String> = data.states.iter().map(|s| s.value.clone()).collect();
+        let mut state_names: Vec<&str> = data.states.iter().map(|s| s.value.as_str()).collect();
         for transition in &data.transitions {
             for state in transition.from.iter().chain([&transition.to]) {
-                if !state_names.contains(&state.value) {
-                    state_names.push(state.value.clone());
+                if !state_names.contains(&state.value.as_str()) {
+                    state_names.push(&state.value);
                 }
             }
         }
@@ -905,7 +936,7 @@ impl Builder<'_> {
             .iter()
             .map(|s| StateView {
                 ident: variant_idents.name(s),
-                wire: s.clone(),
+                wire: (*s).to_owned(),
             })
             .collect();
         let state_of = |name: &str| {
@@ -914,11 +945,11 @@ impl Builder<'_> {
                 .find(|s| s.wire == name)
                 .map_or("X", |s| s.ident.as_str())
         };
-        let (_, field_idents) = &self.data_idents[&data.id.value];
-        let mut event_names: Vec<String> = Vec::new();
+        let (_, field_idents) = &self.data_idents[data.id.value.as_str()];
+        let mut event_names: Vec<&str> = Vec::new();
         for transition in &data.transitions {
-            if !event_names.contains(&transition.event.value) {
-                event_names.push(transition.event.value.clone());
+            if !event_names.contains(&transition.event.value.as_str()) {
+                event_names.push(&transition.event.value);
             }
         }
         let events: Vec<LifecycleEvent> = event_names
@@ -926,14 +957,13 @@ impl Builder<'_> {
             .map(|name| {
                 // The fields the event carries that are this aggregate's own (same data,
                 // same identifier): `apply` takes them over.
-                let copies = self
-                    .message_fields
-                    .get(name)
+                let message = self.message(name);
+                let copies = message
                     .into_iter()
-                    .flatten()
+                    .flat_map(|message| &message.fields)
                     .filter(|field| {
                         field.data.as_deref() == Some(data.id.value.as_str())
-                            && field_idents.get(&field.wire) == Some(&field.ident)
+                            && field_idents.get(field.wire.as_str()) == Some(&field.ident)
                     })
                     .map(|field| CopyField {
                         ident: field.ident.clone(),
@@ -941,8 +971,8 @@ impl Builder<'_> {
                     })
                     .collect();
                 LifecycleEvent {
-                    ident: self.messages.get(name).cloned().unwrap_or_default(),
-                    wire: name.clone(),
+                    ident: message.map(|m| m.ident.clone()).unwrap_or_default(),
+                    wire: (*name).to_owned(),
                     ty: self.message_ty(name),
                     copies,
                 }
@@ -955,11 +985,11 @@ impl Builder<'_> {
                 .unwrap_or_default()
         };
         // Arms: a (from, event) pair is decided by its first transition in spec order.
-        let mut decided: BTreeSet<(Option<String>, String)> = BTreeSet::new();
+        let mut decided: BTreeSet<(Option<&str>, &str)> = BTreeSet::new();
         let mut arms = Vec::new();
         let mut legal = Vec::new();
         for transition in &data.transitions {
-            let event = &transition.event.value;
+            let event = transition.event.value.as_str();
             let froms: Vec<Option<&str>> = if transition.from.is_empty() {
                 vec![None]
             } else {
@@ -971,7 +1001,7 @@ impl Builder<'_> {
             };
             let new: Vec<Option<&str>> = froms
                 .into_iter()
-                .filter(|f| decided.insert((f.map(str::to_owned), event.clone())))
+                .filter(|f| decided.insert((*f, event)))
                 .collect();
             if new.is_empty() {
                 continue;

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{capitalize, stable_words};
+use super::{push_capitalized, stable_words};
 
 /// Strict and reserved keywords of Rust 2024 (weak keywords such as `union` are fine).
 const KEYWORDS: &[&str] = &[
@@ -26,6 +26,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Names the Rust prelude brings into every module: a generated type with one of these
 /// names would shadow it (`String` as a data id would break every `String` field).
+/// Sorted, for a binary search.
 pub const PRELUDE_TYPES: &[&str] = &[
     "AsMut",
     "AsRef",
@@ -84,16 +85,19 @@ pub enum Case {
 }
 
 /// Joins words in a case, before keyword escaping and clash resolution.
-pub fn join_words(words: &[String], case: Case) -> String {
-    let words: Vec<&str> = words
-        .iter()
-        .map(String::as_str)
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut ident = match case {
-        Case::Snake => words.join("_"),
-        Case::Pascal => words.iter().map(|w| capitalize(w)).collect(),
-    };
+pub fn join_words<S: AsRef<str>>(words: &[S], case: Case) -> String {
+    let mut ident = String::with_capacity(words.iter().map(|w| w.as_ref().len() + 1).sum());
+    for word in words.iter().map(AsRef::as_ref).filter(|w| !w.is_empty()) {
+        match case {
+            Case::Snake => {
+                if !ident.is_empty() {
+                    ident.push('_');
+                }
+                ident.push_str(word);
+            }
+            Case::Pascal => push_capitalized(&mut ident, word),
+        }
+    }
     if ident.is_empty() {
         ident = match case {
             Case::Snake => "x".to_owned(),
@@ -132,6 +136,9 @@ pub fn unraw(ident: &str) -> &str {
 pub struct Idents {
     case: Case,
     used: BTreeSet<String>,
+    /// Taken from the start and never handed out: looked up here rather than copied
+    /// into `used`, as a namespace is made for each module and each struct.
+    preset: &'static [&'static str],
 }
 
 impl Idents {
@@ -139,17 +146,21 @@ impl Idents {
         Idents {
             case,
             used: BTreeSet::new(),
+            preset: &[],
         }
     }
 
     /// A namespace of type names (a module's structs, enums and traits): the prelude's
     /// names are taken, so `String` becomes `String2`.
     pub fn types() -> Self {
-        let mut idents = Idents::new(Case::Pascal);
-        for name in PRELUDE_TYPES {
-            idents.reserve(name);
+        Idents {
+            preset: PRELUDE_TYPES,
+            ..Idents::new(Case::Pascal)
         }
-        idents
+    }
+
+    fn is_taken(&self, ident: &str) -> bool {
+        self.used.contains(ident) || self.preset.binary_search(&ident).is_ok()
     }
 
     /// Marks an identifier as taken (a fixed name the template uses).
@@ -163,11 +174,16 @@ impl Idents {
     }
 
     /// The identifier of a name given as words (`["publish"] + words of a message`).
-    pub fn words(&mut self, words: &[String]) -> String {
+    pub fn words<S: AsRef<str>>(&mut self, words: &[S]) -> String {
         let base = join_words(words, self.case);
+        // The common case, a free identifier that is no keyword, needs no copy.
+        if !is_keyword(&base) && !self.is_taken(&base) {
+            self.used.insert(base.clone());
+            return base;
+        }
         let mut candidate = escape_keyword(&base);
         let mut n = 2;
-        while self.used.contains(unraw(&candidate)) {
+        while self.is_taken(unraw(&candidate)) {
             let separator = match self.case {
                 Case::Pascal if !base.ends_with(|c: char| c.is_ascii_digit()) => "",
                 _ => "_",
@@ -257,6 +273,11 @@ mod tests {
         assert_eq!(snake.name("Data"), "data_2");
         assert_eq!(snake.name("type"), "r#type");
         assert_eq!(snake.name("Type"), "type_2");
+    }
+
+    #[test]
+    fn prelude_types_are_sorted_for_the_binary_search() {
+        assert!(PRELUDE_TYPES.is_sorted());
     }
 
     #[test]

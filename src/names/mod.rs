@@ -23,10 +23,10 @@ pub fn ascii_words(name: &str) -> Option<Vec<String>> {
     let mut current = String::new();
     let mut previous: Option<char> = None;
     let mut untranslatable = false;
-    let chars: Vec<char> = name.chars().collect();
-    for (index, &c) in chars.iter().enumerate() {
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_ascii_alphanumeric() {
-            let next_is_lower = chars.get(index + 1).is_some_and(char::is_ascii_lowercase);
+            let next_is_lower = chars.peek().is_some_and(char::is_ascii_lowercase);
             let starts_word = c.is_ascii_uppercase()
                 && previous.is_some_and(|p| {
                     p.is_ascii_lowercase()
@@ -130,14 +130,21 @@ pub fn kebab_case(name: &str) -> Option<String> {
 
 /// `PascalCase` identifier of a name (Rust types).
 pub fn pascal_case(name: &str) -> Option<String> {
-    ascii_words(name).map(|words| words.iter().map(|word| capitalize(word)).collect())
+    ascii_words(name).map(|words| {
+        let mut ident = String::new();
+        for word in &words {
+            push_capitalized(&mut ident, word);
+        }
+        ident
+    })
 }
 
-pub(super) fn capitalize(word: &str) -> String {
+/// Appends `word` with its first letter in upper case.
+pub(super) fn push_capitalized(out: &mut String, word: &str) {
     let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-        None => String::new(),
+    if let Some(first) = chars.next() {
+        out.push(first.to_ascii_uppercase());
+        out.push_str(chars.as_str());
     }
 }
 
