@@ -11,9 +11,11 @@
 //! measured in the same run. Creating a file costs what the disk makes it cost (on this
 //! project's VM, ext4 takes up to a millisecond per new file), which no renderer can
 //! undercut; the ratio against parse + write floor is what edasmith adds. Each run
-//! starts from an empty folder after `sync`, so the deletion of the previous run's
-//! files is not billed to the next one. A second row runs the command again over its
-//! own output, as CI and editors do: unchanged files are left alone.
+//! writes into a new folder, and the folders are deleted only when the bench ends:
+//! right after a large deletion, ext4 spends up to a millisecond per new file skipping
+//! recently freed inodes (`perf`: `recently_deleted`, `find_inode_bit`), which would
+//! bill the previous run's cleanup to the next run. A second row runs the command again
+//! over its own output, as CI and editors do: unchanged files are left alone.
 
 mod heap;
 mod spec_gen;
@@ -69,10 +71,13 @@ fn writes_files(args: &[&str]) -> bool {
     args.contains(&"{out}")
 }
 
-/// Empties the folder and flushes the deletion to disk, so the next run starts equal.
-fn empty_folder(out: &Path) {
-    let _ = std::fs::remove_dir_all(out);
-    let _ = std::process::Command::new("sync").status();
+/// A folder no run has used yet, under `runs`.
+fn fresh_folder(runs: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    runs.join(
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .to_string(),
+    )
 }
 
 /// Every file under `dir` with its bytes, sorted by path.
@@ -94,11 +99,11 @@ fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
-/// The write floor: the same files written by a plain loop into an empty folder.
-fn write_floor(files: &[(PathBuf, Vec<u8>)], out: &Path, runs: usize) -> Duration {
+/// The write floor: the same files written by a plain loop into a new folder.
+fn write_floor(files: &[(PathBuf, Vec<u8>)], folders: &Path, runs: usize) -> Duration {
     let mut best = Duration::MAX;
     for _ in 0..runs {
-        empty_folder(out);
+        let out = fresh_folder(folders);
         let started = Instant::now();
         for (relative, bytes) in files {
             let path = out.join(relative);
@@ -112,29 +117,30 @@ fn write_floor(files: &[(PathBuf, Vec<u8>)], out: &Path, runs: usize) -> Duratio
 
 /// Best wall time of `runs` runs of the binary, and its peak resident memory (by GNU
 /// time, when the machine has it).
-/// With `fresh`, every run starts from an empty folder; without, it runs over the
-/// output of the previous run.
+/// Runs into `Output::Fresh` (a new folder each run) or over an existing output.
+/// Returns the best time, the peak RSS, and the folder of the last run.
 fn run_command(
     args: &[&str],
     spec: &Path,
-    out: &Path,
+    output: Output,
     runs: usize,
-    fresh: bool,
-) -> (Duration, Option<u64>) {
-    let args: Vec<String> = args
-        .iter()
-        .map(|arg| {
-            arg.replace("{spec}", &spec.to_string_lossy())
-                .replace("{out}", &out.to_string_lossy())
-        })
-        .collect();
+) -> (Duration, Option<u64>, PathBuf) {
+    let mut out = PathBuf::new();
     let time = std::path::Path::new("/usr/bin/time");
     let mut best = Duration::MAX;
     let mut peak_kb = None;
     for _ in 0..runs {
-        if fresh {
-            empty_folder(out);
-        }
+        out = match &output {
+            Output::Fresh(folders) => fresh_folder(folders),
+            Output::Over(existing) => existing.clone(),
+        };
+        let args: Vec<String> = args
+            .iter()
+            .map(|arg| {
+                arg.replace("{spec}", &spec.to_string_lossy())
+                    .replace("{out}", &out.to_string_lossy())
+            })
+            .collect();
         let mut command = if time.exists() {
             let mut command = std::process::Command::new(time);
             command
@@ -160,7 +166,15 @@ fn run_command(
             .and_then(|line| line.trim().parse().ok())
             .or(peak_kb);
     }
-    (best, peak_kb)
+    (best, peak_kb, out)
+}
+
+/// Where a command run writes.
+enum Output {
+    /// A new folder under this one, each run.
+    Fresh(PathBuf),
+    /// This folder, holding the output of an earlier run.
+    Over(PathBuf),
 }
 
 fn main() {
@@ -177,6 +191,9 @@ fn main() {
     let runs = 3;
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench");
     let _ = std::fs::create_dir_all(&scratch);
+    // Every run's output, deleted when the bench ends (see the module doc).
+    let folders = scratch.join("runs");
+    let _ = std::fs::remove_dir_all(&folders);
     let mut rows = Vec::new();
     let mut previous: Option<(usize, Vec<Duration>)> = None;
     for &size in &sizes {
@@ -200,8 +217,8 @@ fn main() {
         ));
         let mut times = vec![analyze_time];
         for (name, args) in COMMANDS {
-            let out = scratch.join(format!("out-{size}"));
-            let (time, peak_kb) = run_command(args, &spec, &out, runs, true);
+            let (time, peak_kb, out) =
+                run_command(args, &spec, Output::Fresh(folders.clone()), runs);
             times.push(time);
             let memory = peak_kb
                 .map(|kb| format!("RSS {:.1}x spec", kb as f64 * 1024.0 / text.len() as f64))
@@ -215,7 +232,7 @@ fn main() {
                 continue;
             }
             let files = files_under(&out);
-            let writing = write_floor(&files, &out, runs);
+            let writing = write_floor(&files, &folders, runs);
             rows.push(format!(
                 "| {size} | | writing its {} files ({:.0} MB), plain loop | {:.0} ms | | | |",
                 files.len(),
@@ -228,8 +245,7 @@ fn main() {
                 ratio(time, floor_time),
                 ratio(time, floor_time + writing)
             ));
-            run_command(args, &spec, &out, 1, true);
-            let (again, _) = run_command(args, &spec, &out, runs, false);
+            let (again, _, _) = run_command(args, &spec, Output::Over(out), runs);
             rows.push(format!(
                 "| {size} | | `{name}`, over its own output | {:.0} ms | {:.2}x | | |",
                 ms(again),
@@ -255,6 +271,7 @@ fn main() {
         }
         previous = Some((size, times));
     }
+    let _ = std::fs::remove_dir_all(&folders);
     println!(
         "| services | spec | what | best of {runs} | vs floor | vs floor + writing | memory |"
     );

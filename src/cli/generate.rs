@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use super::{Outcome, output};
-use edasmith::codegen::{self, Ownership, Templates};
+use edasmith::codegen::{self, Mode, Ownership, Templates, Update};
 use edasmith::write::{FileStatus, OutputDir};
 
 #[derive(clap::Args, Debug)]
@@ -35,10 +35,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Some(dir) => Templates::with_overrides(dir)?,
         None => Templates::embedded()?,
     };
-    let files = codegen::render(&analysis, &templates)?;
     let out = OutputDir::open(&args.out)?;
+    let mode = if args.check { Mode::Check } else { Mode::Write };
+    let Update { files, changes } = codegen::update(&analysis, &templates, &out, mode)?;
     if args.check {
-        let changes = codegen::changes(&out, &files)?;
         let drift: Vec<_> = changes.iter().filter(|c| c.is_drift()).collect();
         let mut notes = String::new();
         for change in changes.iter().filter(|c| !c.is_drift()) {
@@ -52,7 +52,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             output::stderr(&format!(
                 "{}: generated files up to date ({} files)\n",
                 args.out.display(),
-                files.len()
+                files
             ));
             return Ok(Outcome::Clean);
         }
@@ -72,7 +72,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         ));
         return Ok(Outcome::Failed);
     }
-    let changes = codegen::write(&out, &files)?;
     let count = |ownership, removed: bool| {
         changes
             .iter()
@@ -82,7 +81,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     output::stderr(&format!(
         "{}: {} files: {} generated written, {} created for you, {} obsolete removed, in {} ms\n",
         args.out.display(),
-        files.len(),
+        files,
         count(Ownership::Generated, false),
         count(Ownership::User, false),
         count(Ownership::Generated, true),

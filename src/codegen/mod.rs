@@ -14,6 +14,8 @@ mod concerns;
 pub mod templates;
 pub mod view;
 
+use std::collections::HashSet;
+
 use crate::analysis::Analysis;
 use crate::write::{BatchWriter, FileStatus, OutputDir, WriteError};
 pub use templates::{TemplateError, Templates};
@@ -43,8 +45,22 @@ pub fn render(
     analysis: &Analysis,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, TemplateError> {
-    let workspace = view::build(analysis);
     let mut files = Vec::new();
+    render_each(analysis, templates, |file| {
+        files.push(file);
+        Ok::<(), TemplateError>(())
+    })?;
+    Ok(files)
+}
+
+/// Renders the files of the workspace one at a time, in a fixed order, handing each to
+/// `each` before the next is rendered: memory holds one file, not the workspace.
+pub fn render_each<E: From<TemplateError>>(
+    analysis: &Analysis,
+    templates: &Templates,
+    mut each: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E> {
+    let workspace = view::build(analysis);
     let mut add =
         |path: String, template: &str, ownership: Ownership, context: minijinja::Value| {
             let body = templates.render(template, context)?;
@@ -52,12 +68,11 @@ pub fn render(
                 Ownership::Generated => format!("{HEADER}\n{body}"),
                 Ownership::User => body,
             };
-            files.push(OutputFile {
+            each(OutputFile {
                 path,
                 contents,
                 ownership,
-            });
-            Ok::<(), TemplateError>(())
+            })
         };
     let root = minijinja::Value::from_serialize(&workspace);
     add(
@@ -82,7 +97,7 @@ pub fn render(
     // for their files would double the cost of the conversion.
     let contracts = minijinja::context! {
         workspace => root.clone(),
-        contracts => root.get_attr("contracts")?,
+        contracts => root.get_attr("contracts").map_err(TemplateError::from)?,
     };
     for (path, template, ownership) in [
         (
@@ -108,8 +123,12 @@ pub fn render(
     ] {
         add(path.into(), template, ownership, contracts.clone())?;
     }
-    let services = root.get_attr("services")?;
-    for (service, service_value) in workspace.services.iter().zip(services.try_iter()?) {
+    let services = root.get_attr("services").map_err(TemplateError::from)?;
+    for (service, service_value) in workspace
+        .services
+        .iter()
+        .zip(services.try_iter().map_err(TemplateError::from)?)
+    {
         let context = minijinja::context! { workspace => root.clone(), service => service_value };
         for (path, template, ownership) in [
             ("Cargo.toml", "service.Cargo.toml.jinja", Ownership::User),
@@ -158,7 +177,7 @@ pub fn render(
             )?;
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 impl Change {
@@ -178,59 +197,115 @@ pub struct Change {
     pub ownership: Ownership,
 }
 
-/// The files that differ from what is on disk: generated files missing, stale or
-/// obsolete, user files missing. Writes nothing.
-pub fn changes(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, WriteError> {
+/// Why the workspace could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Whether [`update`] writes or only compares (`--check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+/// What [`update`] found and, writing, did.
+#[derive(Debug)]
+pub struct Update {
+    /// How many files the workspace has.
+    pub files: usize,
+    /// Generated files missing, stale or obsolete, and user files missing.
+    pub changes: Vec<Change>,
+}
+
+/// Renders the workspace file by file and compares each with what is in `out`. Writing,
+/// each file that differs goes to a [`BatchWriter`] at once, so memory holds a few
+/// files rather than the workspace; they are put in place together once every file
+/// rendered (a template error leaves the folder as it was), then the obsolete
+/// generated files are removed.
+pub fn update(
+    analysis: &Analysis,
+    templates: &Templates,
+    out: &OutputDir,
+    mode: Mode,
+) -> Result<Update, GenerateError> {
+    // Listed before anything is staged: the writer's temporary files are no leftovers.
+    let earlier = generated_files(out)?;
+    let mut writer = (mode == Mode::Write).then(|| BatchWriter::new(out));
+    let mut planned = HashSet::new();
     let mut changes = Vec::new();
-    let planned: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut generated_dirs = vec!["contracts/src/generated".to_owned()];
-    for crate_dir in out.dirs_under("services")? {
-        generated_dirs.push(format!("{crate_dir}/src/generated"));
-    }
-    let mut obsolete = Vec::new();
-    for dir in &generated_dirs {
-        for path in out.files_under(dir)? {
-            // Only files an earlier run wrote: anything else there is the team's.
-            if !planned.contains(path.as_str()) && out.read(&path)?.starts_with(HEADER.as_bytes()) {
-                obsolete.push(Change {
-                    path,
-                    status: FileStatus::Obsolete,
-                    ownership: Ownership::Generated,
-                });
-            }
-        }
-    }
-    for file in files {
-        let status = match file.ownership {
-            Ownership::Generated => out.status(&file.path, file.contents.as_bytes())?,
-            Ownership::User if out.exists(&file.path)? => FileStatus::UpToDate,
-            Ownership::User => FileStatus::Missing,
-        };
+    render_each(analysis, templates, |file| {
+        let status = status(out, &file)?;
         if status != FileStatus::UpToDate {
             changes.push(Change {
                 path: file.path.clone(),
                 status,
                 ownership: file.ownership,
             });
+            if let Some(writer) = &mut writer {
+                writer.write(file.path.as_str(), file.contents.into_bytes());
+            }
+        }
+        planned.insert(file.path);
+        Ok::<(), GenerateError>(())
+    })?;
+    let obsolete = obsolete(out, earlier, &planned)?;
+    if let Some(writer) = writer {
+        writer.finish()?;
+        for change in &obsolete {
+            out.remove(&change.path)?;
         }
     }
     changes.extend(obsolete);
-    Ok(changes)
+    Ok(Update {
+        files: planned.len(),
+        changes,
+    })
 }
 
-/// Writes the changed files (atomically, confined to `out`) and returns them.
-pub fn write(out: &OutputDir, files: &[OutputFile]) -> Result<Vec<Change>, WriteError> {
-    let changes = changes(out, files)?;
-    let by_path: std::collections::HashMap<&str, &OutputFile> =
-        files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let mut writer = BatchWriter::new(out);
-    for change in &changes {
-        if change.status == FileStatus::Obsolete {
-            out.remove(&change.path)?;
-        } else if let Some(file) = by_path.get(change.path.as_str()) {
-            writer.write(&file.path, file.contents.as_bytes());
+/// Whether a file needs writing: a generated file when its bytes differ, a user file
+/// only when missing.
+fn status(out: &OutputDir, file: &OutputFile) -> Result<FileStatus, WriteError> {
+    match file.ownership {
+        Ownership::Generated => out.status(&file.path, file.contents.as_bytes()),
+        Ownership::User if out.exists(&file.path)? => Ok(FileStatus::UpToDate),
+        Ownership::User => Ok(FileStatus::Missing),
+    }
+}
+
+/// Every file now under a `generated/` folder of the workspace.
+fn generated_files(out: &OutputDir) -> Result<Vec<String>, WriteError> {
+    let mut generated_dirs = vec!["contracts/src/generated".to_owned()];
+    for crate_dir in out.dirs_under("services")? {
+        generated_dirs.push(format!("{crate_dir}/src/generated"));
+    }
+    let mut files = Vec::new();
+    for dir in &generated_dirs {
+        files.extend(out.files_under(dir)?);
+    }
+    Ok(files)
+}
+
+/// The files an earlier run generated that this run does not: only those that start
+/// with [`HEADER`], since anything else there is the team's.
+fn obsolete(
+    out: &OutputDir,
+    earlier: Vec<String>,
+    planned: &HashSet<String>,
+) -> Result<Vec<Change>, WriteError> {
+    let mut obsolete = Vec::new();
+    for path in earlier {
+        if !planned.contains(&path) && out.read(&path)?.starts_with(HEADER.as_bytes()) {
+            obsolete.push(Change {
+                path,
+                status: FileStatus::Obsolete,
+                ownership: Ownership::Generated,
+            });
         }
     }
-    writer.finish()?;
-    Ok(changes)
+    Ok(obsolete)
 }

@@ -1,12 +1,19 @@
 //! Writing many files at once: the renderer hands files over one by one and goes on
 //! rendering, while a few threads write them.
 //!
-//! Why threads for a CPU-light job: creating a file waits on the disk (the journal, the
-//! inode table), not on the CPU. On this project's 2-core VM one thread creates about
-//! 1,200 files a second on ext4, and eight threads about seven times as many, so
-//! `generate` on 5,000 services (45,000 files) spends seconds, not tens of seconds, in
-//! the kernel. The queue is bounded, so at most [`QUEUED`] files wait in memory: the
-//! caller can render one file at a time without holding them all.
+//! All or nothing: the threads write each file to a temporary file beside its target,
+//! and only [`BatchWriter::finish`], once everything was handed over and written,
+//! renames them into place. A renderer that fails half-way (a template error) drops
+//! the writer, which removes the temporary files: the output folder is as it was.
+//!
+//! Why threads for a CPU-light job: creating a file can wait on the disk, not the CPU.
+//! On this project's VM, right after a large deletion (the previous output removed),
+//! ext4's inode allocator spends up to a millisecond per new file; eight threads
+//! overlap those waits (measured: 2,000 files in 1.5 s on one thread, 0.2 s on eight).
+//! On a quiet disk they cost nothing: one or eight threads write `generate`'s 18,000
+//! files for 2,000 services in the same time. The queue is bounded, so at most
+//! [`QUEUED`] files wait in memory: the caller can render one file at a time without
+//! holding them all.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +21,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use super::{OutputDir, WriteError};
+use super::{OutputDir, Pending, Staged, WriteError};
 
 /// How many threads write.
 const WORKERS: usize = 8;
@@ -31,16 +38,17 @@ struct Job {
 /// What the writers did, by job number.
 #[derive(Default)]
 struct Outcome {
-    written: Vec<(usize, PathBuf)>,
+    staged: Vec<(usize, Staged)>,
     failed: Vec<(usize, WriteError)>,
 }
 
 /// Writes files into an [`OutputDir`] on a few threads, each file as
-/// [`OutputDir::write`] does (atomic, confined, untouched when unchanged).
+/// [`OutputDir::write`] does (confined, untouched when unchanged), all put in place at
+/// once by [`BatchWriter::finish`].
 ///
-/// After the first failure the remaining files are skipped; [`BatchWriter::finish`]
-/// reports the failure of the earliest file handed over, so the error does not depend
-/// on which thread was faster.
+/// After the first failure the remaining files are skipped and nothing is put in place;
+/// `finish` reports the failure of the earliest file handed over, so the error does not
+/// depend on which thread was faster.
 pub struct BatchWriter {
     sender: Option<SyncSender<Job>>,
     workers: Vec<JoinHandle<()>>,
@@ -91,17 +99,19 @@ impl BatchWriter {
         self.failed.load(Ordering::Relaxed)
     }
 
-    /// Waits for every queued file; the paths written, in the order handed over, or the
-    /// failure of the earliest file that failed.
+    /// Waits for every queued file, then renames them all into place: the paths, in
+    /// the order handed over. On a failure, nothing is put in place and the failure of
+    /// the earliest file that failed is returned.
     pub fn finish(mut self) -> Result<Vec<PathBuf>, WriteError> {
         self.join();
         let outcome = std::mem::take(&mut *self.outcome.lock().unwrap_or_else(|e| e.into_inner()));
         if let Some((_, error)) = outcome.failed.into_iter().min_by_key(|(number, _)| *number) {
+            // Dropping the staged files removes their temporary files.
             return Err(error);
         }
-        let mut written = outcome.written;
-        written.sort_by_key(|(number, _)| *number);
-        Ok(written.into_iter().map(|(_, path)| path).collect())
+        let mut staged = outcome.staged;
+        staged.sort_by_key(|(number, _)| *number);
+        commit_all(staged.into_iter().map(|(_, staged)| staged).collect())
     }
 
     fn join(&mut self) {
@@ -114,8 +124,8 @@ impl BatchWriter {
 }
 
 impl Drop for BatchWriter {
-    /// Dropped without `finish` (the caller bailed out): the queued files are still
-    /// written whole, and no thread outlives the writer.
+    /// Dropped without `finish` (the caller bailed out): no thread outlives the writer,
+    /// and the staged files are removed with the outcome.
     fn drop(&mut self) {
         self.join();
     }
@@ -137,14 +147,52 @@ fn work(
         if failed.load(Ordering::Relaxed) {
             continue;
         }
-        let result = out.write(&job.relative, &job.bytes);
+        let result = out.stage(&job.relative, &job.bytes);
         let mut outcome = outcome.lock().unwrap_or_else(|e| e.into_inner());
         match result {
-            Ok(path) => outcome.written.push((job.number, path)),
+            Ok(staged) => outcome.staged.push((job.number, staged)),
             Err(error) => {
                 failed.store(true, Ordering::Relaxed);
                 outcome.failed.push((job.number, error));
             }
         }
+    }
+}
+
+/// Renames every staged file into place, on the writing threads' count of threads (a
+/// rename waits on the disk too). The paths, in order; on a failure, the first failed
+/// rename's error (the files renamed before it stay: each is whole and current).
+fn commit_all(staged: Vec<Staged>) -> Result<Vec<PathBuf>, WriteError> {
+    let chunk = staged.len().div_ceil(WORKERS).max(1);
+    let mut chunks: Vec<Vec<Staged>> = Vec::new();
+    let mut staged = staged.into_iter().peekable();
+    while staged.peek().is_some() {
+        chunks.push(staged.by_ref().take(chunk).collect());
+    }
+    let committed: Vec<Result<Vec<PathBuf>, WriteError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || chunk.into_iter().map(commit).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut paths = Vec::new();
+    for chunk in committed {
+        paths.extend(chunk?);
+    }
+    Ok(paths)
+}
+
+fn commit(staged: Staged) -> Result<PathBuf, WriteError> {
+    match staged {
+        Staged::Unchanged(path) => Ok(path),
+        Staged::Pending(pending) => Pending::commit(pending),
     }
 }

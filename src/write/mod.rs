@@ -77,7 +77,7 @@ pub enum FileStatus {
     Stale,
     UpToDate,
     /// On disk, written by an earlier run, and no longer produced. [`OutputDir::status`]
-    /// never says so: only the caller knows what it produces (`codegen::changes`).
+    /// never says so: only the caller knows what it produces (`codegen::update`).
     Obsolete,
 }
 
@@ -127,6 +127,16 @@ impl OutputDir {
     /// Writes `bytes` to `relative` inside the folder, atomically, creating parent
     /// folders; a file that already holds `bytes` is left untouched. Returns the path.
     pub fn write(&self, relative: impl AsRef<Path>, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+        match self.stage(relative, bytes)? {
+            Staged::Unchanged(path) => Ok(path),
+            Staged::Pending(pending) => pending.commit(),
+        }
+    }
+
+    /// The first half of [`OutputDir::write`]: the bytes in a temporary file beside the
+    /// target, not yet in place ([`Pending::commit`] renames it over the target, dropping
+    /// it removes it).
+    pub fn stage(&self, relative: impl AsRef<Path>, bytes: &[u8]) -> Result<Staged, WriteError> {
         let relative = relative.as_ref();
         let target = self.target(relative, true)?;
         match fs::symlink_metadata(&target.path) {
@@ -137,19 +147,18 @@ impl OutputDir {
                 });
             }
             Ok(metadata) if metadata.is_file() && holds(&target.path, &metadata, bytes) => {
-                return Ok(target.path);
+                return Ok(Staged::Unchanged(target.path));
             }
             _ => {}
         }
-        match write_atomic(&target.path, bytes) {
+        match Pending::create(target.path, bytes) {
             Err(WriteError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
                 // A remembered folder was removed since: resolve (and create) it again.
                 self.forget_folders();
                 let target = self.target(relative, true)?;
-                write_atomic(&target.path, bytes)?;
-                Ok(target.path)
+                Pending::create(target.path, bytes).map(Staged::Pending)
             }
-            written => written.map(|()| target.path),
+            staged => staged.map(Staged::Pending),
         }
     }
 
@@ -196,39 +205,83 @@ fn holds(path: &Path, metadata: &fs::Metadata, bytes: &[u8]) -> bool {
     metadata.len() == bytes.len() as u64 && fs::read(path).is_ok_and(|existing| existing == bytes)
 }
 
-/// Writes a file atomically: a fresh temporary file beside it, renamed over it (not
-/// synced: see the module doc). The temporary file is created exclusively, so it never
-/// writes through a link.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or(WriteError::Empty)?
-        .to_string_lossy()
-        .into_owned();
-    let temp = folder.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut file = OpenOptions::new()
+/// What [`OutputDir::stage`] did.
+#[derive(Debug)]
+pub enum Staged {
+    /// The file already held the bytes: nothing to do.
+    Unchanged(PathBuf),
+    /// The bytes wait in a temporary file.
+    Pending(Pending),
+}
+
+/// Bytes written to a temporary file beside their target, waiting to be renamed over
+/// it. Dropped without [`Pending::commit`], the temporary file is removed.
+#[derive(Debug)]
+pub struct Pending {
+    temp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Pending {
+    /// Writes `bytes` to a fresh temporary file beside `target`. The temporary file is
+    /// created exclusively, so it never writes through a link.
+    fn create(target: PathBuf, bytes: &[u8]) -> Result<Pending, WriteError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let folder = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or(WriteError::Empty)?
+            .to_string_lossy()
+            .into_owned();
+        let temp = folder.join(format!(
+            ".{name}.{}.{}.tmp",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        // From here on, dropping the pending file removes the temporary file.
+        let pending = Pending {
+            temp,
+            target,
+            committed: false,
+        };
+        let written = OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        drop(file);
-        fs::rename(&temp, path)
-    })();
-    result.map_err(|source| {
-        let _ = fs::remove_file(&temp);
-        WriteError::Io {
-            path: path.to_path_buf(),
-            source,
+            .open(&pending.temp)
+            .and_then(|mut file| file.write_all(bytes));
+        match written {
+            Ok(()) => Ok(pending),
+            Err(source) => Err(WriteError::Io {
+                path: pending.target.clone(),
+                source,
+            }),
         }
-    })
+    }
+
+    /// Renames the temporary file over the target (not synced: see the module doc).
+    pub fn commit(mut self) -> Result<PathBuf, WriteError> {
+        fs::rename(&self.temp, &self.target).map_err(io_error(&self.target))?;
+        self.committed = true;
+        Ok(std::mem::take(&mut self.target))
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Writes a file atomically: a fresh temporary file beside it, renamed over it (not
+/// synced: see the module doc).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    Pending::create(path.to_path_buf(), bytes)?
+        .commit()
+        .map(drop)
 }

@@ -78,19 +78,10 @@ impl OutputDir {
             return Err(WriteError::Empty);
         };
         let key: PathBuf = folders.iter().collect();
-        let cached = self
-            .resolved
-            .lock()
-            .map_or(None, |map| map.get(&key).cloned());
-        let folder = match cached {
+        let folder = match self.remembered(&key) {
             Some(folder) => folder,
             None => match self.resolve_folders(relative, folders, file_name, create)? {
-                Ok(folder) => {
-                    if let Ok(mut map) = self.resolved.lock() {
-                        map.insert(key, folder.clone());
-                    }
-                    folder
-                }
+                Ok(folder) => folder,
                 Err(missing) => return Ok(missing),
             },
         };
@@ -111,6 +102,17 @@ impl OutputDir {
         })
     }
 
+    /// The canonical folder a relative folder was resolved to earlier, if it was.
+    fn remembered(&self, relative: &Path) -> Option<PathBuf> {
+        self.resolved.lock().ok()?.get(relative).cloned()
+    }
+
+    fn remember(&self, relative: PathBuf, canonical: PathBuf) {
+        if let Ok(mut map) = self.resolved.lock() {
+            map.insert(relative, canonical);
+        }
+    }
+
     /// Forgets the resolved folders: after something removed one, the next write must
     /// create it again.
     pub(super) fn forget_folders(&self) {
@@ -129,14 +131,21 @@ impl OutputDir {
         file_name: &OsStr,
         create: bool,
     ) -> Result<Result<PathBuf, Target>, WriteError> {
-        if create {
+        if create && self.remembered(Path::new("")).is_none() {
             fs::create_dir_all(&self.root).map_err(io_error(&self.root))?;
+            self.remember(PathBuf::new(), self.root.clone());
         }
         let mut folder = self.root.clone();
+        let mut walked = PathBuf::new();
         for (index, part) in folders.iter().enumerate() {
+            walked.push(part);
+            if let Some(known) = self.remembered(&walked) {
+                folder = known;
+                continue;
+            }
             let next = folder.join(part);
-            match fs::symlink_metadata(&next) {
-                Ok(_) => {}
+            let metadata = match fs::symlink_metadata(&next) {
+                Ok(metadata) => metadata,
                 Err(error) if error.kind() == io::ErrorKind::NotFound && !create => {
                     let mut path = next;
                     path.extend(&folders[index + 1..]);
@@ -149,18 +158,26 @@ impl OutputDir {
                         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
                         Err(e) => return Err(io_error(&next)(e)),
                     }
+                    fs::symlink_metadata(&next).map_err(io_error(&next))?
                 }
                 Err(error) => return Err(io_error(&next)(error)),
-            }
-            // Exists (maybe as a symlink): follow it and make sure it stays inside.
-            let resolved = fs::canonicalize(&next).map_err(io_error(&next))?;
-            self.contain(relative, &resolved)?;
+            };
+            // A real folder under a canonical one is canonical; a link is followed and
+            // must stay inside.
+            let resolved = if metadata.file_type().is_symlink() {
+                let resolved = fs::canonicalize(&next).map_err(io_error(&next))?;
+                self.contain(relative, &resolved)?;
+                resolved
+            } else {
+                next.clone()
+            };
             if !resolved.is_dir() {
                 return Err(WriteError::NotAFolder {
                     path: relative.to_path_buf(),
                     blocker: next,
                 });
             }
+            self.remember(walked.clone(), resolved.clone());
             folder = resolved;
         }
         Ok(Ok(folder))

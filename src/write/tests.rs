@@ -260,16 +260,28 @@ fn batch_reports_the_earliest_failure_and_escapes_nothing() {
         "{error}"
     );
     assert!(!dir.join("escaped.txt").exists());
+    // All or nothing: the files handed over before the failure are not in place either.
+    let ok: Vec<_> = fs::read_dir(dir.join("out/ok")).map_or(Vec::new(), |d| d.collect());
+    assert!(ok.is_empty(), "{} files written", ok.len());
     fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
-fn a_dropped_batch_still_writes_what_was_handed_over() {
+fn a_dropped_batch_puts_nothing_in_place_and_leaves_no_temporary_file() {
     let dir = scratch("batch-drop");
     let out = OutputDir::create(&dir).unwrap();
+    out.write("kept.txt", b"old").unwrap();
     let mut writer = BatchWriter::new(&out);
-    writer.write("a.txt", "whole");
+    writer.write("kept.txt", "new");
+    writer.write("sub/new.txt", "new");
     drop(writer);
-    assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"whole");
+    assert_eq!(fs::read(dir.join("kept.txt")).unwrap(), b"old");
+    assert!(!dir.join("sub/new.txt").exists());
+    let leftovers: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .chain(fs::read_dir(dir.join("sub")).unwrap())
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}"); // kept.txt and the folder sub
     fs::remove_dir_all(&dir).unwrap();
 }
