@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
+use smol_str::SmolStr;
 
 use crate::analysis::Analysis;
 use crate::model::{Data, FieldType, Model, OnFailure, SagaStyle, ServiceKind};
@@ -156,7 +157,7 @@ pub struct CommandHandler {
     pub method: String,
     pub ty: String,
     pub wire: String,
-    pub senders: Vec<String>,
+    pub senders: Vec<SmolStr>,
     /// `()` when the command declares no reply.
     pub reply_ty: String,
 }
@@ -171,7 +172,7 @@ pub struct Subscription {
     pub wire: String,
     /// `event` or `message`.
     pub kind: String,
-    pub from: Vec<String>,
+    pub from: Vec<SmolStr>,
 }
 
 #[derive(Debug, Serialize)]
@@ -182,7 +183,7 @@ pub struct ReplyHandler {
     pub method: String,
     pub ty: String,
     pub command: String,
-    pub handler: Vec<String>,
+    pub handler: Vec<SmolStr>,
 }
 
 #[derive(Debug, Serialize)]
@@ -193,7 +194,7 @@ pub struct OutboundView {
     pub wire: String,
     /// `event`, `command` or `message`.
     pub kind: String,
-    pub to: Vec<String>,
+    pub to: Vec<SmolStr>,
 }
 
 #[derive(Debug, Serialize)]
@@ -258,7 +259,7 @@ fn doc_lines(text: &str) -> Vec<String> {
     text.lines().map(|l| l.trim_end().to_owned()).collect()
 }
 
-fn list(names: &[String]) -> String {
+fn list(names: &[SmolStr]) -> String {
     if names.is_empty() {
         "nobody yet".to_owned()
     } else {
@@ -283,7 +284,7 @@ struct Builder<'a> {
     model: &'a Model,
     analysis: &'a Analysis,
     /// Data id -> (struct ident, field idents by field name).
-    data_idents: HashMap<String, (String, HashMap<String, String>)>,
+    data_idents: HashMap<SmolStr, (String, HashMap<SmolStr, String>)>,
     /// Message name -> ident.
     messages: HashMap<String, String>,
     /// Message name -> its fields, as generated.
@@ -383,7 +384,7 @@ impl Builder<'_> {
                     .collect();
                 DataType {
                     ident,
-                    wire: data.id.value.clone(),
+                    wire: data.id.value.to_string(),
                     doc,
                     fields,
                 }
@@ -412,7 +413,7 @@ impl Builder<'_> {
             wire: name.to_owned(),
             ty,
             doc,
-            data: Some(data.id.value.clone()),
+            data: Some(data.id.value.to_string()),
         }
     }
 
@@ -438,7 +439,7 @@ impl Builder<'_> {
                 if let Some(scalar) = scalar {
                     return (scalar.to_owned(), None);
                 }
-                match self.data_idents.get(name) {
+                match self.data_idents.get(name.as_str()) {
                     Some((ident, _)) if direct && self.reaches(name, owner) => (
                         format!("Option<Box<super::data::{ident}>>"),
                         Some(format!(
@@ -525,7 +526,7 @@ impl Builder<'_> {
                 .map_or(String::new(), |a| format!(" of aggregate `{a}`"));
             entry.doc.push(format!(
                 "Domain event{aggregate}: published by {}; consumed by {}.",
-                list(&event.publisher.iter().cloned().collect::<Vec<_>>()),
+                list(event.publisher.as_slice()),
                 list(&event.subscribers)
             ));
         }
@@ -568,13 +569,13 @@ impl Builder<'_> {
                 continue;
             };
             let fields = self.relation_fields(relation);
-            if let Some(entry) = roles.get_mut(&message.value) {
+            if let Some(entry) = roles.get_mut(message.as_str()) {
                 merge_fields(entry, fields);
             }
         }
         for data in &model.data {
             for transition in &data.transitions {
-                if let Some(entry) = roles.get_mut(&transition.event.value)
+                if let Some(entry) = roles.get_mut(transition.event.as_str())
                     && !entry.fields_known
                 {
                     let fields = data
@@ -612,19 +613,19 @@ impl Builder<'_> {
         for command in derived.commands.iter().filter(|c| !c.replies.is_empty()) {
             let words = [stable_words(&command.name), vec!["reply".into()]].concat();
             let ident = reply_idents.words(&words);
-            self.replies.insert(command.name.clone(), ident.clone());
+            self.replies.insert(command.name.to_string(), ident.clone());
             let variants = command
                 .replies
                 .iter()
                 .map(|reply| Variant {
-                    ident: self.messages[reply].clone(),
-                    wire: reply.clone(),
-                    ty: format!("super::messages::{}", self.messages[reply]),
+                    ident: self.messages[reply.as_str()].clone(),
+                    wire: reply.to_string(),
+                    ty: format!("super::messages::{}", self.messages[reply.as_str()]),
                 })
                 .collect();
             replies.push(ReplyEnum {
                 ident,
-                command: command.name.clone(),
+                command: command.name.to_string(),
                 variants,
             });
         }
@@ -696,11 +697,11 @@ impl Builder<'_> {
                 method: method_idents
                     .words(&[vec!["handle".into()], stable_words(&command.name)].concat()),
                 ty: self.message_ty(&command.name),
-                wire: command.name.clone(),
+                wire: command.name.to_string(),
                 senders: command.senders.clone(),
                 reply_ty: self
                     .replies
-                    .get(&command.name)
+                    .get(command.name.as_str())
                     .map_or("()".to_owned(), |r| {
                         format!("{}::generated::replies::{r}", self.contracts_lib)
                     }),
@@ -718,7 +719,7 @@ impl Builder<'_> {
                 method: method_idents
                     .words(&[vec!["on".into()], stable_words(&event.name)].concat()),
                 ty: self.message_ty(&event.name),
-                wire: event.name.clone(),
+                wire: event.name.to_string(),
                 kind: "event".into(),
                 from: event.publishers.clone(),
             });
@@ -734,7 +735,7 @@ impl Builder<'_> {
                 method: method_idents
                     .words(&[vec!["on".into()], stable_words(&message.name)].concat()),
                 ty: self.message_ty(&message.name),
-                wire: message.name.clone(),
+                wire: message.name.to_string(),
                 kind: "message".into(),
                 from: message.senders.clone(),
             });
@@ -744,7 +745,7 @@ impl Builder<'_> {
             .iter()
             .filter(|c| c.senders.iter().any(|s| s == id))
             .filter_map(|command| {
-                let reply = self.replies.get(&command.name)?;
+                let reply = self.replies.get(command.name.as_str())?;
                 let words = [
                     vec!["on".into()],
                     stable_words(&command.name),
@@ -755,7 +756,7 @@ impl Builder<'_> {
                     trait_ident: handler_idents.words(&words),
                     method: method_idents.words(&words),
                     ty: format!("{}::generated::replies::{reply}", self.contracts_lib),
-                    command: command.name.clone(),
+                    command: command.name.to_string(),
                     handler: command.handlers.clone(),
                 })
             })
@@ -764,7 +765,7 @@ impl Builder<'_> {
         let mut variants = Idents::new(Case::Pascal);
         let mut methods = Idents::new(Case::Snake);
         let mut outbound = Vec::new();
-        let mut push = |name: &str, kind: &str, verb: &str, to: Vec<String>| {
+        let mut push = |name: &str, kind: &str, verb: &str, to: Vec<SmolStr>| {
             outbound.push(OutboundView {
                 variant: variants.name(name),
                 method: methods.words(&[vec![verb.to_owned()], stable_words(name)].concat()),
@@ -881,7 +882,7 @@ impl Builder<'_> {
         AggregateView {
             ident,
             test_ident: String::new(),
-            wire: aggregate.id.clone(),
+            wire: aggregate.id.to_string(),
             doc,
             data_ty,
             lifecycle,
@@ -892,11 +893,12 @@ impl Builder<'_> {
         let state_ident = idents.words(&[stable_words(ident), vec!["state".into()]].concat());
         let event_ident = idents.words(&[stable_words(ident), vec!["event".into()]].concat());
         // States: declared, then any a transition names without declaring it.
-        let mut state_names: Vec<String> = data.states.iter().map(|s| s.value.clone()).collect();
+        let mut state_names: Vec<String> =
+            data.states.iter().map(|s| s.value.to_string()).collect();
         for transition in &data.transitions {
             for state in transition.from.iter().chain([&transition.to]) {
-                if !state_names.contains(&state.value) {
-                    state_names.push(state.value.clone());
+                if !state_names.iter().any(|s| s == state.as_str()) {
+                    state_names.push(state.value.to_string());
                 }
             }
         }
@@ -917,8 +919,8 @@ impl Builder<'_> {
         let (_, field_idents) = &self.data_idents[&data.id.value];
         let mut event_names: Vec<String> = Vec::new();
         for transition in &data.transitions {
-            if !event_names.contains(&transition.event.value) {
-                event_names.push(transition.event.value.clone());
+            if !event_names.iter().any(|e| e == transition.event.as_str()) {
+                event_names.push(transition.event.value.to_string());
             }
         }
         let events: Vec<LifecycleEvent> = event_names
@@ -933,7 +935,7 @@ impl Builder<'_> {
                     .flatten()
                     .filter(|field| {
                         field.data.as_deref() == Some(data.id.value.as_str())
-                            && field_idents.get(&field.wire) == Some(&field.ident)
+                            && field_idents.get(field.wire.as_str()) == Some(&field.ident)
                     })
                     .map(|field| CopyField {
                         ident: field.ident.clone(),
@@ -971,7 +973,7 @@ impl Builder<'_> {
             };
             let new: Vec<Option<&str>> = froms
                 .into_iter()
-                .filter(|f| decided.insert((f.map(str::to_owned), event.clone())))
+                .filter(|f| decided.insert((f.map(str::to_owned), event.to_string())))
                 .collect();
             if new.is_empty() {
                 continue;
@@ -1040,9 +1042,9 @@ impl Builder<'_> {
             out.push(ChoreographyMethod {
                 ident: methods.name(&step.action.value),
                 number: step.number,
-                wire: step.action.value.clone(),
+                wire: step.action.value.to_string(),
                 trigger_ty: trigger.map(|t| self.message_ty(&t.value)),
-                trigger_wire: trigger.map(|t| t.value.clone()),
+                trigger_wire: trigger.map(|t| t.value.to_string()),
                 output_ty: step
                     .emits
                     .as_ref()
@@ -1053,7 +1055,7 @@ impl Builder<'_> {
                 out.push(ChoreographyMethod {
                     ident: methods.name(&compensation.value),
                     number: step.number,
-                    wire: compensation.value.clone(),
+                    wire: compensation.value.to_string(),
                     trigger_ty: None,
                     trigger_wire: None,
                     output_ty: "()".to_owned(),
@@ -1065,7 +1067,7 @@ impl Builder<'_> {
             trait_ident,
             test_ident: String::new(),
             paths_fn,
-            wire: saga.id.value.clone(),
+            wire: saga.id.value.to_string(),
             label: saga.label().to_owned(),
             methods: out,
             paths: paths
@@ -1129,9 +1131,9 @@ fn orchestration(
         let retried = step.on_failure == OnFailure::Retry;
         steps.push(SagaStep {
             number: step.number,
-            service: step.service.value.clone(),
+            service: step.service.value.to_string(),
             action,
-            action_wire: step.action.value.clone(),
+            action_wire: step.action.value.to_string(),
             pivot: step.pivot,
             retried,
             on_failure: if retried {
@@ -1161,7 +1163,7 @@ fn orchestration(
         ident,
         test_ident: String::new(),
         action_ident,
-        wire: saga.id.value.clone(),
+        wire: saga.id.value.to_string(),
         label: saga.label().to_owned(),
         actions,
         steps,

@@ -24,6 +24,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value, json};
+use smol_str::SmolStr;
 
 use super::ids::{key, unique_keys};
 use super::schema;
@@ -330,9 +331,9 @@ impl<'m> Catalog<'m> {
         };
         for event in &derived.events {
             let senders: Vec<String> = if event.publishers.is_empty() {
-                event.publisher.iter().cloned().collect()
+                strings(event.publisher.as_slice())
             } else {
-                event.publishers.clone()
+                strings(&event.publishers)
             };
             let Some(message) = self.message_index(&event.name) else {
                 continue;
@@ -345,14 +346,14 @@ impl<'m> Catalog<'m> {
                 &event.name,
                 vec![message],
                 senders,
-                event.subscribers.clone(),
+                strings(&event.subscribers),
             );
-            def.aggregate = event.aggregate.clone();
+            def.aggregate = event.aggregate.as_ref().map(ToString::to_string);
             for &relation in &event.relations {
                 for (service, fields) in &model.relations[relation].needs {
                     def.needs.push((
-                        service.value.clone(),
-                        fields.iter().map(|f| f.value.clone()).collect(),
+                        service.value.to_string(),
+                        fields.iter().map(|f| f.value.to_string()).collect(),
                     ));
                 }
             }
@@ -366,10 +367,10 @@ impl<'m> Catalog<'m> {
                 Kind::Command,
                 &command.name,
                 vec![message],
-                command.senders.clone(),
-                command.handlers.clone(),
+                strings(&command.senders),
+                strings(&command.handlers),
             );
-            def.aggregate = command.aggregate.clone();
+            def.aggregate = command.aggregate.as_ref().map(ToString::to_string);
             let replies: Vec<usize> = command
                 .replies
                 .iter()
@@ -384,10 +385,10 @@ impl<'m> Catalog<'m> {
                 Kind::Reply,
                 &command.name,
                 replies,
-                command.handlers.clone(),
-                command.senders.clone(),
+                strings(&command.handlers),
+                strings(&command.senders),
             );
-            reply.aggregate = command.aggregate.clone();
+            reply.aggregate = command.aggregate.as_ref().map(ToString::to_string);
             channels.push(def);
             channels.push(reply);
         }
@@ -399,8 +400,8 @@ impl<'m> Catalog<'m> {
                 Kind::Message,
                 &message.name,
                 vec![index],
-                message.senders.clone(),
-                message.receivers.clone(),
+                strings(&message.senders),
+                strings(&message.receivers),
             ));
         }
         let items: Vec<(String, String)> = channels
@@ -813,7 +814,7 @@ impl<'m> Catalog<'m> {
                     && data
                         .fields
                         .iter()
-                        .all(|f| source.fields.contains(&f.name.value)) =>
+                        .all(|f| source.fields.iter().any(|field| field == f.name.as_str())) =>
             {
                 if let Some(key) = schema_keys.get(data.id.as_str()) {
                     payload.insert("$ref".into(), json!(schema::schema_ref(key)));
@@ -887,13 +888,17 @@ fn keyed<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<&'a str
         .collect()
 }
 
+fn strings(names: &[SmolStr]) -> Vec<String> {
+    names.iter().map(ToString::to_string).collect()
+}
+
 fn relation_payload(model: &Model, relation: &Relation, rank: u8) -> Option<PayloadSource> {
     let data = relation.data.as_ref()?;
     match &relation.payload {
         Some(fields) => Some(PayloadSource {
             rank,
-            data: data.value.clone(),
-            fields: fields.iter().map(|f| f.value.clone()).collect(),
+            data: data.value.to_string(),
+            fields: fields.iter().map(|f| f.value.to_string()).collect(),
         }),
         None => all_fields(model, &data.value, rank),
     }
@@ -902,7 +907,7 @@ fn relation_payload(model: &Model, relation: &Relation, rank: u8) -> Option<Payl
 fn all_fields(model: &Model, data: &str, rank: u8) -> Option<PayloadSource> {
     let fields = model
         .data(data)
-        .map(|d| d.fields.iter().map(|f| f.name.value.clone()).collect())
+        .map(|d| d.fields.iter().map(|f| f.name.value.to_string()).collect())
         .unwrap_or_default();
     Some(PayloadSource {
         rank,

@@ -40,6 +40,7 @@ use petgraph::Graph;
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
+use smol_str::SmolStr;
 
 use crate::model::{Model, RelationKind};
 
@@ -53,7 +54,7 @@ pub struct LoadTable {
     /// One edge per (relation, target service) pair, in relation order, for every
     /// relation whose both ends are known services: sync and async alike.
     pub edges: Vec<EdgeLoad>,
-    index: HashMap<String, usize>,
+    index: HashMap<SmolStr, usize>,
 }
 
 /// The figures of one service.
@@ -61,7 +62,7 @@ pub struct LoadTable {
 pub struct ServiceLoad {
     /// Index into `model.services` (and into `LoadTable::services`).
     pub service: usize,
-    pub id: String,
+    pub id: SmolStr,
     /// Requests/s arriving from outside (0 when not declared).
     pub peak: f64,
     /// Requests/s arriving at the spike; `None` when unbounded (a sync cycle feeds it).
@@ -637,7 +638,7 @@ pub fn format_percent(ratio: f64) -> String {
 /// One row of the JSON `load` array (format page: "JSON report").
 #[derive(Debug, Serialize)]
 pub struct LoadRow {
-    pub service: String,
+    pub service: SmolStr,
     pub peak: JsonNumber,
     pub load: Option<JsonNumber>,
     pub capacity: Option<JsonNumber>,

@@ -1,5 +1,7 @@
 //! From raw spec files to one [`Model`]: merge, check ids, resolve references.
 
+use smol_str::SmolStr;
+
 use super::types::*;
 use crate::names::{did_you_mean_or, invalid_id_reason};
 use crate::report::{Finding, Severity};
@@ -36,7 +38,7 @@ struct Builder {
     findings: Vec<Finding>,
 }
 
-fn name(file: FileId, spanned: Located<String>) -> Name {
+fn name(file: FileId, spanned: Located<SmolStr>) -> Name {
     Name {
         span: spanned.span(file),
         value: spanned.value,
@@ -209,7 +211,7 @@ impl Builder {
         }
     }
 
-    fn add_service(&mut self, file: FileId, id: Located<String>, raw: Box<RawService>) {
+    fn add_service(&mut self, file: FileId, id: Located<SmolStr>, raw: Box<RawService>) {
         let id = name(file, id);
         if !self.register_id("service", &id, IdSpace::Service) {
             return;
@@ -239,7 +241,7 @@ impl Builder {
         });
     }
 
-    fn add_data(&mut self, file: FileId, id: Located<String>, raw: Box<RawData>) {
+    fn add_data(&mut self, file: FileId, id: Located<SmolStr>, raw: Box<RawData>) {
         let id = name(file, id);
         if !self.register_id("data", &id, IdSpace::Data) {
             return;
@@ -319,7 +321,7 @@ impl Builder {
         });
     }
 
-    fn add_saga(&mut self, file: FileId, id: Located<String>, raw: RawSaga) {
+    fn add_saga(&mut self, file: FileId, id: Located<SmolStr>, raw: RawSaga) {
         let id = name(file, id);
         if !self.register_id("saga", &id, IdSpace::Saga) {
             return;

@@ -11,6 +11,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+use smol_str::SmolStr;
 
 use crate::source::{FileId, Span};
 
@@ -69,7 +70,7 @@ pub struct RawSpec {
     pub edasmith: Option<Located<u32>>,
     /// The name of the system being modeled.
     #[schemars(with = "Option<String>")]
-    pub system: Option<Located<String>>,
+    pub system: Option<Located<SmolStr>>,
     /// System-wide goals the analysis checks against.
     pub targets: Option<RawTargets>,
     // Boxed: the model builder consumes them one by one, and each freed box returns its
@@ -92,7 +93,7 @@ pub struct RawSpec {
     /// (`edasmith explain --list` lists the rules).
     #[serde(default)]
     #[schemars(with = "Entries<RuleLevelName>")]
-    pub rules: Entries<Located<String>>,
+    pub rules: Entries<Located<SmolStr>>,
 }
 
 /// A rule's level in the `rules:` map.
@@ -120,18 +121,18 @@ pub struct RawTargets {
 pub struct RawService {
     /// Display label in any language (default: the id).
     #[schemars(with = "Option<String>")]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<SmolStr>>,
     /// ASCII identifier used where an output needs one (crate, file and AsyncAPI names);
     /// default: the id, romanized.
     #[schemars(with = "Option<String>")]
-    pub code: Option<Located<String>>,
+    pub code: Option<Located<SmolStr>>,
     /// What the service is (default `service`).
     #[schemars(with = "Option<ServiceKind>")]
     pub kind: Option<Located<ServiceKind>>,
     /// The database the service owns. Two services on one database break database per
     /// service.
     #[schemars(with = "Option<String>")]
-    pub database: Option<Located<String>>,
+    pub database: Option<Located<SmolStr>>,
     /// Availability in percent (e.g. 99.95), for synchronous chain analysis.
     #[schemars(with = "Option<f64>", range(min = 0, max = 100))]
     pub availability: Option<Located<f64>>,
@@ -163,14 +164,14 @@ pub enum ServiceKind {
 pub struct RawData {
     /// Display label in any language (default: the id).
     #[schemars(with = "Option<String>")]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<SmolStr>>,
     /// ASCII identifier used where an output needs one; default: the id, romanized.
     #[schemars(with = "Option<String>")]
-    pub code: Option<Located<String>>,
+    pub code: Option<Located<SmolStr>>,
     /// The service whose database holds the data (default: the service that publishes
     /// its events).
     #[schemars(with = "Option<String>")]
-    pub owner: Option<Located<String>>,
+    pub owner: Option<Located<SmolStr>>,
     /// Fields: name -> type (`string`, `int`, `decimal`, `bool`, `date`, `datetime`,
     /// `uuid`, another data id, or `[T]` for a list).
     #[serde(default)]
@@ -179,7 +180,7 @@ pub struct RawData {
     /// The aggregate's states.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
-    pub states: Vec<Located<String>>,
+    pub states: Vec<Located<SmolStr>>,
     /// The lifecycle: each transition is a domain event.
     #[serde(default)]
     #[schemars(with = "Vec<RawTransition>")]
@@ -239,13 +240,13 @@ impl<'de> Deserialize<'de> for FieldType {
 pub struct RawTransition {
     /// The domain event, named as a fact (`ContractTerminated`, `계약해지됨`).
     #[schemars(with = "String")]
-    pub event: Located<String>,
+    pub event: Located<SmolStr>,
     /// The state or states it leaves; none for the transition that creates the aggregate.
     #[schemars(with = "Option<OneOrMany>")]
     pub from: Option<Located<OneOrMany>>,
     /// The state it enters.
     #[schemars(with = "String")]
-    pub to: Located<String>,
+    pub to: Located<SmolStr>,
 }
 
 /// An edge of the SRD: a synchronous call or an asynchronous message.
@@ -254,7 +255,7 @@ pub struct RawTransition {
 pub struct RawRelation {
     /// The calling or sending service.
     #[schemars(with = "String")]
-    pub from: Located<String>,
+    pub from: Located<SmolStr>,
     /// The service called, or the receiving services (one or a list).
     #[schemars(with = "OneOrMany")]
     pub to: Located<OneOrMany>,
@@ -265,23 +266,23 @@ pub struct RawRelation {
     pub kind: Located<RelationKind>,
     /// The event, command or message name (required for asynchronous relations).
     #[schemars(with = "Option<String>")]
-    pub message: Option<Located<String>>,
+    pub message: Option<Located<SmolStr>>,
     /// The data the relation concerns: for asynchronous relations, an aggregate candidate.
     #[schemars(with = "Option<String>")]
-    pub data: Option<Located<String>>,
+    pub data: Option<Located<SmolStr>>,
     /// The fields of `data` the message carries (default: all of them).
     #[schemars(with = "Option<Vec<String>>")]
-    pub payload: Option<Vec<Located<String>>>,
+    pub payload: Option<Vec<Located<SmolStr>>>,
     /// Per consumer, the fields it needs to act without calling back.
     #[serde(default)]
     #[schemars(with = "Entries<Vec<String>>")]
-    pub needs: Entries<Vec<Located<String>>>,
+    pub needs: Entries<Vec<Located<SmolStr>>>,
     /// A command's reply or replies (success and failure).
     #[schemars(with = "Option<OneOrMany>")]
     pub reply: Option<Located<OneOrMany>>,
     /// A synchronous call's operation, e.g. `GET /contracts/{id}`.
     #[schemars(with = "Option<String>")]
-    pub operation: Option<Located<String>>,
+    pub operation: Option<Located<SmolStr>>,
     /// Calls per request passed on (load analysis; default 1).
     #[schemars(with = "Option<f64>", range(min = 0))]
     pub rate: Option<Located<f64>>,
@@ -336,16 +337,16 @@ impl RelationKind {
 pub struct RawSaga {
     /// Display label in any language (default: the id).
     #[schemars(with = "Option<String>")]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<SmolStr>>,
     /// ASCII identifier used where an output needs one; default: the id, romanized.
     #[schemars(with = "Option<String>")]
-    pub code: Option<Located<String>>,
+    pub code: Option<Located<SmolStr>>,
     /// `orchestration` (commands from the orchestrator) or `choreography` (events).
     #[schemars(with = "SagaStyle")]
     pub style: Located<SagaStyle>,
     /// The service that drives an orchestration saga.
     #[schemars(with = "Option<String>")]
-    pub orchestrator: Option<Located<String>>,
+    pub orchestrator: Option<Located<SmolStr>>,
     /// The steps in order: compensatable steps, then the pivot, then retriable steps.
     #[serde(default)]
     #[schemars(with = "Vec<RawStep>")]
@@ -370,13 +371,13 @@ pub enum SagaStyle {
 pub struct RawStep {
     /// The service that performs the step.
     #[schemars(with = "String")]
-    pub service: Located<String>,
+    pub service: Located<SmolStr>,
     /// What it does: in an orchestration, the command the orchestrator sends.
     #[schemars(with = "String")]
-    pub action: Located<String>,
+    pub action: Located<SmolStr>,
     /// The action that undoes the step (required before the pivot).
     #[schemars(with = "Option<String>")]
-    pub compensation: Option<Located<String>>,
+    pub compensation: Option<Located<SmolStr>>,
     /// The go/no-go step: after it, steps are retried until they succeed.
     #[schemars(with = "Option<bool>")]
     pub pivot: Option<Located<bool>>,
@@ -385,7 +386,7 @@ pub struct RawStep {
     pub on_failure: Option<Located<OnFailure>>,
     /// In a choreography, the event that triggers the next step.
     #[schemars(with = "Option<String>")]
-    pub emits: Option<Located<String>>,
+    pub emits: Option<Located<SmolStr>>,
     /// The step changes nothing (a check, a look-up): it needs no compensation.
     #[schemars(with = "Option<bool>")]
     pub read_only: Option<Located<bool>>,
@@ -417,8 +418,8 @@ impl OnFailure {
 /// One name or a list of names (`to: billing` or `to: [customer, billing]`).
 #[derive(Debug)]
 pub enum OneOrMany {
-    One(String),
-    Many(Vec<Located<String>>),
+    One(SmolStr),
+    Many(Vec<Located<SmolStr>>),
 }
 
 impl<'de> Deserialize<'de> for OneOrMany {
@@ -430,7 +431,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
                 f.write_str("a name or a list of names")
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany::One(value.to_owned()))
+                Ok(OneOrMany::One(value.into()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
                 let mut names = Vec::new();
@@ -449,7 +450,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
 /// A `BTreeMap` would lose the key's location (and `Spanned` is not `Ord`); the order of
 /// the document is also the order users expect in reports.
 #[derive(Debug)]
-pub struct Entries<V>(pub Vec<(Located<String>, V)>);
+pub struct Entries<V>(pub Vec<(Located<SmolStr>, V)>);
 
 impl<V> Default for Entries<V> {
     fn default() -> Self {
