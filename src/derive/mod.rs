@@ -130,6 +130,13 @@ impl<T> Ordered<T> {
         }
         &mut self.items[at]
     }
+
+    /// The items, without the spare room that growing by doubling left: they are kept
+    /// for the whole run.
+    fn into_items(mut self) -> Vec<T> {
+        self.items.shrink_to_fit();
+        self.items
+    }
 }
 
 fn sorted(set: BTreeSet<SmolStr>) -> Vec<SmolStr> {
@@ -215,7 +222,7 @@ fn collect_aggregates(model: &Model, commands: &[Command]) -> Vec<Aggregate> {
             commands_of.entry(aggregate).or_default().push(command);
         }
     }
-    let mut aggregates = aggregates.items;
+    let mut aggregates = aggregates.into_items();
     for aggregate in &mut aggregates {
         aggregate.events = aggregate_events(model, &aggregate.id, &async_data);
         let about = commands_of.get(aggregate.id.as_str());
@@ -242,6 +249,7 @@ fn aggregate_events(model: &Model, aggregate: &str, async_data: &AsyncData<'_>) 
             events.push(event.clone());
         }
     }
+    events.shrink_to_fit();
     events
 }
 
@@ -324,7 +332,7 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
                     .map(|&owner| owner.clone())
             });
     }
-    events.items
+    events.into_items()
 }
 
 fn collect_commands(model: &Model) -> Vec<Command> {
@@ -359,7 +367,7 @@ fn collect_commands(model: &Model) -> Vec<Command> {
             command.handlers = sorted(handlers);
         }
     }
-    commands.items
+    commands.into_items()
 }
 
 fn collect_messages(model: &Model) -> Vec<Message> {
@@ -386,16 +394,19 @@ fn collect_messages(model: &Model) -> Vec<Message> {
             message.receivers = sorted(receivers);
         }
     }
-    messages.items
+    messages.into_items()
 }
 
 fn collect_sync_calls(model: &Model) -> Vec<SyncCall> {
-    model
+    let mut calls: Vec<SyncCall> = model
         .relations_of(RelationKind::Sync)
         .map(|relation| SyncCall {
             from: relation.from.value.clone(),
             to: relation.to.iter().map(|t| t.value.clone()).collect(),
             operation: relation.operation.as_ref().map(|o| o.value.clone()),
         })
-        .collect()
+        .collect();
+    // Kept for the whole run: without the room that growing by doubling left.
+    calls.shrink_to_fit();
+    calls
 }

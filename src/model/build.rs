@@ -23,14 +23,50 @@ pub fn build(loaded: LoadedSpec) -> (Model, Vec<Finding>) {
         },
         findings: Vec::new(),
     };
-    builder.reserve(&loaded.files);
-    let mut rule_entries = Vec::new();
-    for (file, spec) in loaded.files {
-        builder.add_file(file, spec, &mut rule_entries);
+    let mut files = loaded.files;
+    for (file, spec) in &mut files {
+        builder.add_header(*file, spec);
     }
+    // Section by section, each across the files: a section's raw entries are freed as
+    // they are converted, before the next section's model list is allocated, so the raw
+    // spec and the model never both exist whole (each is about 5x the spec's text).
+    builder.add_services(take_section(&mut files, |spec| &mut spec.services.0));
+    builder.add_data_entries(take_section(&mut files, |spec| &mut spec.data.0));
+    builder.add_relations(take_section(&mut files, |spec| &mut spec.relations));
+    builder.add_sagas(take_section(&mut files, |spec| &mut spec.sagas.0));
+    let rule_entries = take_section(&mut files, |spec| &mut spec.rules.0)
+        .into_iter()
+        .flat_map(|(file, rules)| {
+            rules
+                .into_iter()
+                .map(move |(rule, level)| (name(file, rule), name(file, level)))
+        })
+        .collect();
     builder.resolve_references();
     builder.read_rule_levels(rule_entries);
     (builder.model, builder.findings)
+}
+
+/// One section of every file (its services, data, …), with the file it came from.
+type Sections<T> = Vec<(FileId, Vec<T>)>;
+
+/// An entry of a raw mapping section: the id, and what it names.
+type Entry<T> = (Located<SmolStr>, Box<T>);
+
+fn take_section<T>(
+    files: &mut [(FileId, RawSpec)],
+    section: fn(&mut RawSpec) -> &mut Vec<T>,
+) -> Sections<T> {
+    files
+        .iter_mut()
+        .map(|(file, spec)| (*file, std::mem::take(section(spec))))
+        .collect()
+}
+
+/// How many entries a section has across the files: each model list is sized once, as
+/// grown by doubling it would keep up to half its capacity unused.
+fn total<T>(sections: &Sections<T>) -> usize {
+    sections.iter().map(|(_, entries)| entries.len()).sum()
 }
 
 struct Builder {
@@ -56,32 +92,27 @@ fn names(file: FileId, spanned: Located<OneOrMany>) -> Vec<Name> {
     let span = spanned.span(file);
     match spanned.value {
         OneOrMany::One(value) => vec![Name { value, span }],
-        OneOrMany::Many(list) => list.into_iter().map(|item| name(file, item)).collect(),
+        OneOrMany::Many(list) => name_list(file, list),
     }
 }
 
-impl Builder {
-    /// Sizes the model's lists once: grown by doubling they would keep up to half their
-    /// capacity unused (11 MB on a 5,000-service spec) and copy themselves on each growth.
-    fn reserve(&mut self, files: &[(FileId, RawSpec)]) {
-        let total = |count: fn(&RawSpec) -> usize| files.iter().map(|(_, spec)| count(spec)).sum();
-        let model = &mut self.model;
-        let services = total(|spec| spec.services.0.len());
-        model.services.reserve_exact(services);
-        model.service_index.reserve(services);
-        let data = total(|spec| spec.data.0.len());
-        model.data.reserve_exact(data);
-        model.data_index.reserve(data);
-        let sagas = total(|spec| spec.sagas.0.len());
-        model.sagas.reserve_exact(sagas);
-        model.saga_index.reserve(sagas);
-        model
-            .relations
-            .reserve_exact(total(|spec| spec.relations.len()));
-    }
+fn name_list(file: FileId, list: Vec<Located<SmolStr>>) -> Vec<Name> {
+    exact(list, |item| name(file, item))
+}
 
-    fn add_file(&mut self, file: FileId, spec: RawSpec, rule_entries: &mut Vec<(Name, Name)>) {
-        if let Some(version) = spec.edasmith
+/// Converts a raw list into one of exactly its length. `collect` would reuse the raw
+/// list's buffer, and with it the spare room the parser grew it with (a list of 2 names
+/// keeps room for 4): the model is kept for the whole run, the raw spec is not.
+fn exact<T, U>(list: Vec<T>, convert: impl FnMut(T) -> U) -> Vec<U> {
+    let mut converted = Vec::with_capacity(list.len());
+    converted.extend(list.into_iter().map(convert));
+    converted
+}
+
+impl Builder {
+    /// The format version, the system's name and the targets of one file.
+    fn add_header(&mut self, file: FileId, spec: &mut RawSpec) {
+        if let Some(version) = spec.edasmith.take()
             && !SUPPORTED_VERSIONS.contains(&version.value)
         {
             let span = version.span(file);
@@ -97,29 +128,56 @@ impl Builder {
             );
         }
         if self.model.system.is_none() {
-            self.model.system = spec.system.map(|system| name(file, system));
+            self.model.system = spec.system.take().map(|system| name(file, system));
         }
-        if let Some(availability) = spec.targets.and_then(|targets| targets.availability)
+        if let Some(availability) = spec.targets.take().and_then(|targets| targets.availability)
             && self.model.targets.availability.is_none()
         {
             let availability = number(file, availability);
             self.check_percent(availability, "targets.availability");
             self.model.targets.availability = Some(availability);
         }
-        for (id, raw) in spec.services.0 {
-            self.add_service(file, id, raw);
+    }
+
+    fn add_services(&mut self, sections: Sections<Entry<RawService>>) {
+        let count = total(&sections);
+        self.model.services.reserve_exact(count);
+        self.model.service_index.reserve(count);
+        for (file, entries) in sections {
+            for (id, raw) in entries {
+                self.add_service(file, id, raw);
+            }
         }
-        for (id, raw) in spec.data.0 {
-            self.add_data(file, id, raw);
+    }
+
+    fn add_data_entries(&mut self, sections: Sections<Entry<RawData>>) {
+        let count = total(&sections);
+        self.model.data.reserve_exact(count);
+        self.model.data_index.reserve(count);
+        for (file, entries) in sections {
+            for (id, raw) in entries {
+                self.add_data(file, id, raw);
+            }
         }
-        for raw in spec.relations {
-            self.add_relation(file, raw);
+    }
+
+    fn add_relations(&mut self, sections: Sections<Located<Box<RawRelation>>>) {
+        self.model.relations.reserve_exact(total(&sections));
+        for (file, relations) in sections {
+            for raw in relations {
+                self.add_relation(file, raw);
+            }
         }
-        for (id, raw) in spec.sagas.0 {
-            self.add_saga(file, id, *raw);
-        }
-        for (rule, level) in spec.rules.0 {
-            rule_entries.push((name(file, rule), name(file, level)));
+    }
+
+    fn add_sagas(&mut self, sections: Sections<Entry<RawSaga>>) {
+        let count = total(&sections);
+        self.model.sagas.reserve_exact(count);
+        self.model.saga_index.reserve(count);
+        for (file, entries) in sections {
+            for (id, raw) in entries {
+                self.add_saga(file, id, *raw);
+            }
         }
     }
 
@@ -246,37 +304,28 @@ impl Builder {
         if !self.register_id("data", &id, IdSpace::Data) {
             return;
         }
-        let fields = raw
-            .fields
-            .0
-            .into_iter()
-            .map(|(field, ty)| Field {
-                name: name(file, field),
-                ty_span: ty.span(file),
-                ty: ty.value,
-            })
-            .collect();
-        let transitions = raw
-            .transitions
-            .into_iter()
-            .map(|transition| {
-                let span = transition.span(file);
-                let raw = transition.value;
-                Transition {
-                    event: name(file, raw.event),
-                    from: raw.from.map(|from| names(file, from)).unwrap_or_default(),
-                    to: name(file, raw.to),
-                    span,
-                }
-            })
-            .collect();
+        let fields = exact(raw.fields.0, |(field, ty)| Field {
+            name: name(file, field),
+            ty_span: ty.span(file),
+            ty: ty.value,
+        });
+        let transitions = exact(raw.transitions, |transition| {
+            let span = transition.span(file);
+            let raw = transition.value;
+            Transition {
+                event: name(file, raw.event),
+                from: raw.from.map(|from| names(file, from)).unwrap_or_default(),
+                to: name(file, raw.to),
+                span,
+            }
+        });
         self.model.data.push(Data {
             id,
             name: raw.name.map(|n| name(file, n)),
             code: raw.code.map(|c| name(file, c)),
             owner: raw.owner.map(|o| name(file, o)),
             fields,
-            states: raw.states.into_iter().map(|s| name(file, s)).collect(),
+            states: name_list(file, raw.states),
             transitions,
             description: raw.description,
         });
@@ -299,20 +348,10 @@ impl Builder {
             kind_span: raw.kind.span(file),
             message: raw.message.map(|m| name(file, m)),
             data: raw.data.map(|d| name(file, d)),
-            payload: raw
-                .payload
-                .map(|p| p.into_iter().map(|f| name(file, f)).collect()),
-            needs: raw
-                .needs
-                .0
-                .into_iter()
-                .map(|(service, fields)| {
-                    (
-                        name(file, service),
-                        fields.into_iter().map(|f| name(file, f)).collect(),
-                    )
-                })
-                .collect(),
+            payload: raw.payload.map(|payload| name_list(file, payload)),
+            needs: exact(raw.needs.0, |(service, fields)| {
+                (name(file, service), name_list(file, fields))
+            }),
             reply: raw.reply.map(|r| names(file, r)).unwrap_or_default(),
             reply_span,
             operation: raw.operation.map(|o| name(file, o)),
