@@ -8,7 +8,9 @@ use crate::report::{Finding, Severity};
 use crate::rules::{self, structure};
 use crate::source::{FileId, Span};
 use crate::spec::LoadedSpec;
-use crate::spec::raw::{Located, OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec};
+use crate::spec::raw::{
+    Chunks, Located, OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec,
+};
 
 /// The format versions this build reads.
 const SUPPORTED_VERSIONS: &[u32] = &[1];
@@ -32,7 +34,11 @@ pub fn build(loaded: LoadedSpec) -> (Model, Vec<Finding>) {
     // spec and the model never both exist whole (each is about 5x the spec's text).
     builder.add_services(take_section(&mut files, |spec| &mut spec.services.0));
     builder.add_data_entries(take_section(&mut files, |spec| &mut spec.data.0));
-    builder.add_relations(take_section(&mut files, |spec| &mut spec.relations));
+    let relations = files
+        .iter_mut()
+        .map(|(file, spec)| (*file, std::mem::take(&mut spec.relations)))
+        .collect();
+    builder.add_relations(relations);
     builder.add_sagas(take_section(&mut files, |spec| &mut spec.sagas.0));
     let rule_entries = take_section(&mut files, |spec| &mut spec.rules.0)
         .into_iter()
@@ -161,8 +167,9 @@ impl Builder {
         }
     }
 
-    fn add_relations(&mut self, sections: Sections<Located<Box<RawRelation>>>) {
-        self.model.relations.reserve_exact(total(&sections));
+    fn add_relations(&mut self, sections: Vec<(FileId, Chunks<Located<RawRelation>>)>) {
+        let count = sections.iter().map(|(_, relations)| relations.len()).sum();
+        self.model.relations.reserve_exact(count);
         for (file, relations) in sections {
             for raw in relations {
                 self.add_relation(file, raw);
@@ -331,9 +338,9 @@ impl Builder {
         });
     }
 
-    fn add_relation(&mut self, file: FileId, raw: Located<Box<RawRelation>>) {
+    fn add_relation(&mut self, file: FileId, raw: Located<RawRelation>) {
         let span = raw.span(file);
-        let raw = *raw.value;
+        let raw = raw.value;
         let rate = raw.rate.map(|r| number(file, r));
         if let Some(rate) = rate {
             self.check_non_negative(rate, "rate");
