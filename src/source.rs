@@ -83,9 +83,12 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
+        // Counted first: the index is kept for the whole run, and growing it by doubling
+        // would leave up to half of it unused.
+        let lines = text.bytes().filter(|&byte| byte == b'\n').count() + 1;
+        let mut line_starts = Vec::with_capacity(lines);
+        line_starts.push(0);
+        line_starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
         self.files.push(SourceFile {
             path,
             text,

@@ -49,14 +49,18 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         format!("analyzed {} in {:.1?}", files.join(", "), started.elapsed())
     });
     let quiet = output::verbosity() == output::Verbosity::Quiet;
-    let report = match args.format {
-        Format::Human if quiet => String::new(),
-        Format::Human => report::human::render_model(&analysis),
-        Format::Json => report::json::render(&analysis),
-        Format::Sarif => report::sarif::render(&analysis, &report::sarif::repository_root()),
-        Format::Github => report::github::render(&analysis),
+    let written = match args.format {
+        Format::Human if quiet => Ok(()),
+        Format::Human => output::stdout(&report::human::render_model(&analysis)),
+        // Streamed: on a large spec the JSON is bigger than the spec itself.
+        Format::Json => output::stdout_with(|out| report::json::write(&analysis, out)),
+        Format::Sarif => output::stdout(&report::sarif::render(
+            &analysis,
+            &report::sarif::repository_root(),
+        )),
+        Format::Github => output::stdout(&report::github::render(&analysis)),
     };
-    output::stdout(&report).context("cannot write the report")?;
+    written.context("cannot write the report")?;
     if args.format == Format::Human && !(quiet && analysis.findings.is_empty()) {
         // The model first, the findings last: they stay next to the prompt.
         output::stderr(&report::human::render_findings(

@@ -28,6 +28,14 @@ pub(super) fn stdout(text: &str) -> io::Result<()> {
     out.flush()
 }
 
+/// Lets `write` stream a large output to stdout through a buffer, instead of holding
+/// it whole in memory first.
+pub(super) fn stdout_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut out = io::BufWriter::new(anstream::stdout().lock());
+    write(&mut out)?;
+    out.flush()
+}
+
 /// Writes diagnostics to stderr. Failing to write them is not worth a failure of its own.
 pub(super) fn stderr(text: &str) {
     let mut err = anstream::stderr().lock();

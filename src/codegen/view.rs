@@ -1,6 +1,7 @@
 //! The view the templates render: every identifier resolved (romanized, escaped,
 //! disambiguated), every Rust type written out, in spec order.
 
+use smol_str::SmolStr;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
@@ -260,7 +261,12 @@ fn doc_lines(text: &str) -> Vec<String> {
     text.lines().map(|l| l.trim_end().to_owned()).collect()
 }
 
-fn list(names: &[String]) -> String {
+/// Owned copies of names, for a view the templates read.
+fn strings(names: &[SmolStr]) -> Vec<String> {
+    names.iter().map(ToString::to_string).collect()
+}
+
+fn list(names: &[impl AsRef<str>]) -> String {
     if names.is_empty() {
         return "nobody yet".to_owned();
     }
@@ -270,7 +276,7 @@ fn list(names: &[String]) -> String {
             list.push_str(", ");
         }
         list.push('`');
-        list.push_str(name);
+        list.push_str(name.as_ref());
         list.push('`');
     }
     list
@@ -420,7 +426,7 @@ impl<'a> Builder<'a> {
                     .collect();
                 DataType {
                     ident,
-                    wire: data.id.value.clone(),
+                    wire: data.id.value.to_string(),
                     doc,
                     fields,
                 }
@@ -449,7 +455,7 @@ impl<'a> Builder<'a> {
             wire: name.to_owned(),
             ty,
             doc,
-            data: Some(data.id.value.clone()),
+            data: Some(data.id.value.to_string()),
         }
     }
 
@@ -662,14 +668,14 @@ impl<'a> Builder<'a> {
                     let message = self.message(reply).expect("every reply is a message");
                     Variant {
                         ident: message.ident.clone(),
-                        wire: reply.clone(),
+                        wire: reply.to_string(),
                         ty: format!("super::messages::{}", message.ident),
                     }
                 })
                 .collect();
             replies.push(ReplyEnum {
                 ident,
-                command: command.name.clone(),
+                command: command.name.to_string(),
                 variants,
             });
         }
@@ -761,8 +767,8 @@ impl<'a> Builder<'a> {
                     trait_ident: handler_idents.words(&words),
                     method: method_idents.words(&words),
                     ty: names.ty.clone(),
-                    wire: command.name.clone(),
-                    senders: command.senders.clone(),
+                    wire: command.name.to_string(),
+                    senders: strings(&command.senders),
                     reply_ty: self
                         .reply_tys
                         .get(command.name.as_str())
@@ -778,9 +784,9 @@ impl<'a> Builder<'a> {
                 trait_ident: handler_idents.words(&words),
                 method: method_idents.words(&words),
                 ty: names.ty.clone(),
-                wire: event.name.clone(),
+                wire: event.name.to_string(),
                 kind: "event".into(),
-                from: event.publishers.clone(),
+                from: strings(&event.publishers),
             });
         }
         for message in pick(&derived.messages, &concerns.received_messages) {
@@ -790,9 +796,9 @@ impl<'a> Builder<'a> {
                 trait_ident: handler_idents.words(&words),
                 method: method_idents.words(&words),
                 ty: names.ty.clone(),
-                wire: message.name.clone(),
+                wire: message.name.to_string(),
                 kind: "message".into(),
-                from: message.senders.clone(),
+                from: strings(&message.senders),
             });
         }
         let reply_handlers = pick(&derived.commands, &concerns.sent_commands)
@@ -804,8 +810,8 @@ impl<'a> Builder<'a> {
                     trait_ident: handler_idents.words(&words),
                     method: method_idents.words(&words),
                     ty: reply_ty.clone(),
-                    command: command.name.clone(),
-                    handler: command.handlers.clone(),
+                    command: command.name.to_string(),
+                    handler: strings(&command.handlers),
                 })
             })
             .collect();
@@ -825,13 +831,18 @@ impl<'a> Builder<'a> {
             });
         };
         for event in pick(&derived.events, &concerns.published_events) {
-            push(&event.name, "event", "publish", event.subscribers.clone());
+            push(&event.name, "event", "publish", strings(&event.subscribers));
         }
         for command in pick(&derived.commands, &concerns.sent_commands) {
-            push(&command.name, "command", "send", command.handlers.clone());
+            push(&command.name, "command", "send", strings(&command.handlers));
         }
         for message in pick(&derived.messages, &concerns.sent_messages) {
-            push(&message.name, "message", "send", message.receivers.clone());
+            push(
+                &message.name,
+                "message",
+                "send",
+                strings(&message.receivers),
+            );
         }
         // sagas
         let mut saga_idents = Idents::types();
@@ -911,7 +922,7 @@ impl<'a> Builder<'a> {
         AggregateView {
             ident,
             test_ident: String::new(),
-            wire: aggregate.id.clone(),
+            wire: aggregate.id.to_string(),
             doc,
             data_ty,
             lifecycle,
@@ -1070,9 +1081,9 @@ impl<'a> Builder<'a> {
             out.push(ChoreographyMethod {
                 ident: methods.name(&step.action.value),
                 number: step.number,
-                wire: step.action.value.clone(),
+                wire: step.action.value.to_string(),
                 trigger_ty: trigger.map(|t| self.message_ty(&t.value)),
-                trigger_wire: trigger.map(|t| t.value.clone()),
+                trigger_wire: trigger.map(|t| t.value.to_string()),
                 output_ty: step
                     .emits
                     .as_ref()
@@ -1083,7 +1094,7 @@ impl<'a> Builder<'a> {
                 out.push(ChoreographyMethod {
                     ident: methods.name(&compensation.value),
                     number: step.number,
-                    wire: compensation.value.clone(),
+                    wire: compensation.value.to_string(),
                     trigger_ty: None,
                     trigger_wire: None,
                     output_ty: "()".to_owned(),
@@ -1095,7 +1106,7 @@ impl<'a> Builder<'a> {
             trait_ident,
             test_ident: String::new(),
             paths_fn,
-            wire: saga.id.value.clone(),
+            wire: saga.id.value.to_string(),
             label: saga.label().to_owned(),
             methods: out,
             paths: paths
@@ -1159,9 +1170,9 @@ fn orchestration(
         let retried = step.on_failure == OnFailure::Retry;
         steps.push(SagaStep {
             number: step.number,
-            service: step.service.value.clone(),
+            service: step.service.value.to_string(),
             action,
-            action_wire: step.action.value.clone(),
+            action_wire: step.action.value.to_string(),
             pivot: step.pivot,
             retried,
             on_failure: if retried {
@@ -1191,7 +1202,7 @@ fn orchestration(
         ident,
         test_ident: String::new(),
         action_ident,
-        wire: saga.id.value.clone(),
+        wire: saga.id.value.to_string(),
         label: saga.label().to_owned(),
         actions,
         steps,

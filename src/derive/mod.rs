@@ -9,6 +9,7 @@ mod event_name;
 use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
+use smol_str::SmolStr;
 
 pub use event_name::suggested_event;
 
@@ -28,14 +29,14 @@ pub struct Derived {
 /// has a lifecycle.
 #[derive(Debug, Serialize)]
 pub struct Aggregate {
-    pub id: String,
-    pub name: String,
-    pub owner: Option<String>,
+    pub id: SmolStr,
+    pub name: SmolStr,
+    pub owner: Option<SmolStr>,
     /// Declared under `data:` (false: only named by a relation).
     pub declared: bool,
-    pub states: Vec<String>,
+    pub states: Vec<SmolStr>,
     /// Its domain events: lifecycle transitions, then the event relations about it.
-    pub events: Vec<String>,
+    pub events: Vec<SmolStr>,
     /// Events that should follow the commands its owner handles, where neither the
     /// lifecycle nor the command's replies have them.
     pub suggested_events: Vec<SuggestedEvent>,
@@ -43,19 +44,19 @@ pub struct Aggregate {
 
 #[derive(Debug, Serialize, PartialEq)]
 pub struct SuggestedEvent {
-    pub command: String,
-    pub event: String,
+    pub command: SmolStr,
+    pub event: SmolStr,
 }
 
 /// A domain event: who publishes it, who subscribes.
 #[derive(Debug, Serialize)]
 pub struct Event {
-    pub name: String,
-    pub aggregate: Option<String>,
+    pub name: SmolStr,
+    pub aggregate: Option<SmolStr>,
     /// The one publisher (the first one when several publish it, which is a finding).
-    pub publisher: Option<String>,
-    pub publishers: Vec<String>,
-    pub subscribers: Vec<String>,
+    pub publisher: Option<SmolStr>,
+    pub publishers: Vec<SmolStr>,
+    pub subscribers: Vec<SmolStr>,
     /// Indices of the `event` relations that carry it.
     #[serde(skip)]
     pub relations: Vec<usize>,
@@ -64,12 +65,12 @@ pub struct Event {
 /// A command (1:1 asynchronous request) with its replies.
 #[derive(Debug, Serialize)]
 pub struct Command {
-    pub name: String,
-    pub aggregate: Option<String>,
-    pub senders: Vec<String>,
-    pub handler: Option<String>,
-    pub handlers: Vec<String>,
-    pub replies: Vec<String>,
+    pub name: SmolStr,
+    pub aggregate: Option<SmolStr>,
+    pub senders: Vec<SmolStr>,
+    pub handler: Option<SmolStr>,
+    pub handlers: Vec<SmolStr>,
+    pub replies: Vec<SmolStr>,
     #[serde(skip)]
     pub relations: Vec<usize>,
 }
@@ -77,9 +78,9 @@ pub struct Command {
 /// A one-way message (SMS, e-mail): no reply.
 #[derive(Debug, Serialize)]
 pub struct Message {
-    pub name: String,
-    pub senders: Vec<String>,
-    pub receivers: Vec<String>,
+    pub name: SmolStr,
+    pub senders: Vec<SmolStr>,
+    pub receivers: Vec<SmolStr>,
     #[serde(skip)]
     pub relations: Vec<usize>,
 }
@@ -87,9 +88,9 @@ pub struct Message {
 /// A synchronous call (REST, gRPC).
 #[derive(Debug, Serialize)]
 pub struct SyncCall {
-    pub from: String,
-    pub to: Vec<String>,
-    pub operation: Option<String>,
+    pub from: SmolStr,
+    pub to: Vec<SmolStr>,
+    pub operation: Option<SmolStr>,
 }
 
 /// Derives aggregates, events, commands, messages and sync calls from the model.
@@ -108,7 +109,7 @@ pub fn derive(model: &Model) -> Derived {
 /// Names in order of first appearance, each once.
 struct Ordered<T> {
     items: Vec<T>,
-    index: HashMap<String, usize>,
+    index: HashMap<SmolStr, usize>,
 }
 
 impl<T> Default for Ordered<T> {
@@ -121,17 +122,24 @@ impl<T> Default for Ordered<T> {
 }
 
 impl<T> Ordered<T> {
-    fn entry(&mut self, key: &str, make: impl FnOnce() -> T) -> &mut T {
+    fn entry(&mut self, key: &SmolStr, make: impl FnOnce() -> T) -> &mut T {
         let next = self.items.len();
-        let at = *self.index.entry(key.to_owned()).or_insert(next);
+        let at = *self.index.entry(key.clone()).or_insert(next);
         if at == next {
             self.items.push(make());
         }
         &mut self.items[at]
     }
+
+    /// The items, without the spare room that growing by doubling left: they are kept
+    /// for the whole run.
+    fn into_items(mut self) -> Vec<T> {
+        self.items.shrink_to_fit();
+        self.items
+    }
 }
 
-fn sorted(set: BTreeSet<String>) -> Vec<String> {
+fn sorted(set: BTreeSet<SmolStr>) -> Vec<SmolStr> {
     set.into_iter().collect()
 }
 
@@ -140,7 +148,7 @@ fn sorted(set: BTreeSet<String>) -> Vec<String> {
 #[derive(Default)]
 struct AsyncData<'m> {
     concerned: BTreeSet<&'m str>,
-    events: HashMap<&'m str, Vec<&'m str>>,
+    events: HashMap<&'m str, Vec<&'m SmolStr>>,
 }
 
 impl<'m> AsyncData<'m> {
@@ -172,7 +180,7 @@ fn collect_aggregates(model: &Model, commands: &[Command]) -> Vec<Aggregate> {
         }
         aggregates.entry(&data.id.value, || Aggregate {
             id: data.id.value.clone(),
-            name: data.label().to_owned(),
+            name: data.name.as_ref().unwrap_or(&data.id).value.clone(),
             owner: data.owner.as_ref().map(|o| o.value.clone()),
             declared: true,
             states: data.states.iter().map(|s| s.value.clone()).collect(),
@@ -214,7 +222,7 @@ fn collect_aggregates(model: &Model, commands: &[Command]) -> Vec<Aggregate> {
             commands_of.entry(aggregate).or_default().push(command);
         }
     }
-    let mut aggregates = aggregates.items;
+    let mut aggregates = aggregates.into_items();
     for aggregate in &mut aggregates {
         aggregate.events = aggregate_events(model, &aggregate.id, &async_data);
         let about = commands_of.get(aggregate.id.as_str());
@@ -223,13 +231,13 @@ fn collect_aggregates(model: &Model, commands: &[Command]) -> Vec<Aggregate> {
     aggregates
 }
 
-fn aggregate_events(model: &Model, aggregate: &str, async_data: &AsyncData<'_>) -> Vec<String> {
-    let mut events: Vec<String> = Vec::new();
+fn aggregate_events(model: &Model, aggregate: &str, async_data: &AsyncData<'_>) -> Vec<SmolStr> {
+    let mut events: Vec<SmolStr> = Vec::new();
     let mut seen = BTreeSet::new();
     let lifecycle = model
         .data(aggregate)
         .into_iter()
-        .flat_map(|data| data.transitions.iter().map(|t| t.event.as_str()));
+        .flat_map(|data| data.transitions.iter().map(|t| &t.event.value));
     let related = async_data
         .events
         .get(aggregate)
@@ -238,9 +246,10 @@ fn aggregate_events(model: &Model, aggregate: &str, async_data: &AsyncData<'_>) 
         .copied();
     for event in lifecycle.chain(related) {
         if seen.insert(event) {
-            events.push(event.to_owned());
+            events.push(event.clone());
         }
     }
+    events.shrink_to_fit();
     events
 }
 
@@ -254,7 +263,7 @@ fn suggestions(aggregate: &Aggregate, commands: &[&Command]) -> Vec<SuggestedEve
         .iter()
         .filter(|command| command.handlers.iter().any(|h| h == owner))
         .filter_map(|command| {
-            let event = suggested_event(&command.name)?;
+            let event = SmolStr::from(suggested_event(&command.name)?);
             let known = aggregate.events.contains(&event) || command.replies.contains(&event);
             (!known).then(|| SuggestedEvent {
                 command: command.name.clone(),
@@ -266,9 +275,9 @@ fn suggestions(aggregate: &Aggregate, commands: &[&Command]) -> Vec<SuggestedEve
 
 fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
     let mut events: Ordered<Event> = Ordered::default();
-    let new_event = |name: &str, aggregate: Option<&str>| Event {
-        name: name.to_owned(),
-        aggregate: aggregate.map(str::to_owned),
+    let new_event = |name: &SmolStr, aggregate: Option<&SmolStr>| Event {
+        name: name.clone(),
+        aggregate: aggregate.cloned(),
         publisher: None,
         publishers: Vec::new(),
         subscribers: Vec::new(),
@@ -279,35 +288,35 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
             events.entry(event, || new_event(event, Some(&aggregate.id)));
         }
     }
-    let mut publishers: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let mut subscribers: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut publishers: HashMap<&str, BTreeSet<SmolStr>> = HashMap::new();
+    let mut subscribers: HashMap<&str, BTreeSet<SmolStr>> = HashMap::new();
     for relation in model.relations_of(RelationKind::Event) {
         let Some(message) = &relation.message else {
             continue;
         };
-        let aggregate = relation.data.as_ref().map(|d| d.value.as_str());
+        let aggregate = relation.data.as_ref().map(|d| &d.value);
         let event = events.entry(&message.value, || new_event(&message.value, aggregate));
         event.relations.push(relation.index);
         publishers
-            .entry(message.value.clone())
+            .entry(&message.value)
             .or_default()
             .insert(relation.from.value.clone());
         subscribers
-            .entry(message.value.clone())
+            .entry(&message.value)
             .or_default()
             .extend(relation.to.iter().map(|t| t.value.clone()));
     }
-    let owners: HashMap<&str, &str> = aggregates
+    let owners: HashMap<&str, &SmolStr> = aggregates
         .iter()
-        .filter_map(|a| Some((a.id.as_str(), a.owner.as_deref()?)))
+        .filter_map(|a| Some((a.id.as_str(), a.owner.as_ref()?)))
         .collect();
     for event in &mut events.items {
         event.publishers = publishers
-            .remove(&event.name)
+            .remove(event.name.as_str())
             .map(sorted)
             .unwrap_or_default();
         event.subscribers = subscribers
-            .remove(&event.name)
+            .remove(event.name.as_str())
             .map(sorted)
             .unwrap_or_default();
         // A lifecycle event with no relation yet is published by the aggregate's owner.
@@ -320,15 +329,15 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
                     .aggregate
                     .as_deref()
                     .and_then(|a| owners.get(a))
-                    .map(|o| (*o).to_owned())
+                    .map(|&owner| owner.clone())
             });
     }
-    events.items
+    events.into_items()
 }
 
 fn collect_commands(model: &Model) -> Vec<Command> {
     let mut commands: Ordered<Command> = Ordered::default();
-    let mut ends: HashMap<String, (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
+    let mut ends: HashMap<&str, (BTreeSet<SmolStr>, BTreeSet<SmolStr>)> = HashMap::new();
     for relation in model.relations_of(RelationKind::Command) {
         let Some(message) = &relation.message else {
             continue;
@@ -348,22 +357,22 @@ fn collect_commands(model: &Model) -> Vec<Command> {
                 command.replies.push(reply.value.clone());
             }
         }
-        let (senders, handlers) = ends.entry(message.value.clone()).or_default();
+        let (senders, handlers) = ends.entry(&message.value).or_default();
         senders.insert(relation.from.value.clone());
         handlers.extend(relation.to.iter().map(|t| t.value.clone()));
     }
     for command in &mut commands.items {
-        if let Some((senders, handlers)) = ends.remove(&command.name) {
+        if let Some((senders, handlers)) = ends.remove(command.name.as_str()) {
             command.senders = sorted(senders);
             command.handlers = sorted(handlers);
         }
     }
-    commands.items
+    commands.into_items()
 }
 
 fn collect_messages(model: &Model) -> Vec<Message> {
     let mut messages: Ordered<Message> = Ordered::default();
-    let mut ends: HashMap<String, (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
+    let mut ends: HashMap<&str, (BTreeSet<SmolStr>, BTreeSet<SmolStr>)> = HashMap::new();
     for relation in model.relations_of(RelationKind::Message) {
         let Some(name) = &relation.message else {
             continue;
@@ -375,26 +384,29 @@ fn collect_messages(model: &Model) -> Vec<Message> {
             relations: Vec::new(),
         });
         message.relations.push(relation.index);
-        let (senders, receivers) = ends.entry(name.value.clone()).or_default();
+        let (senders, receivers) = ends.entry(&name.value).or_default();
         senders.insert(relation.from.value.clone());
         receivers.extend(relation.to.iter().map(|t| t.value.clone()));
     }
     for message in &mut messages.items {
-        if let Some((senders, receivers)) = ends.remove(&message.name) {
+        if let Some((senders, receivers)) = ends.remove(message.name.as_str()) {
             message.senders = sorted(senders);
             message.receivers = sorted(receivers);
         }
     }
-    messages.items
+    messages.into_items()
 }
 
 fn collect_sync_calls(model: &Model) -> Vec<SyncCall> {
-    model
+    let mut calls: Vec<SyncCall> = model
         .relations_of(RelationKind::Sync)
         .map(|relation| SyncCall {
             from: relation.from.value.clone(),
             to: relation.to.iter().map(|t| t.value.clone()).collect(),
             operation: relation.operation.as_ref().map(|o| o.value.clone()),
         })
-        .collect()
+        .collect();
+    // Kept for the whole run: without the room that growing by doubling left.
+    calls.shrink_to_fit();
+    calls
 }

@@ -45,7 +45,7 @@ pub fn build(data: &Data) -> Graph {
 
 fn title(data: &Data) -> String {
     if data.label() == data.id.as_str() {
-        data.id.value.clone()
+        data.id.value.to_string()
     } else {
         format!("{} ({})", data.label(), data.id.value)
     }

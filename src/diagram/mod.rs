@@ -177,8 +177,8 @@ pub fn subjects(analysis: &Analysis, view: View) -> Vec<Subject> {
             .filter_map(|aggregate| model.data(&aggregate.id))
             .filter(|data| data.has_lifecycle())
             .map(|data| Subject {
-                id: data.id.value.clone(),
-                code: data.code.as_ref().map(|c| c.value.clone()),
+                id: data.id.value.to_string(),
+                code: data.code.as_ref().map(|c| c.value.to_string()),
                 label: data.label().to_owned(),
                 stem: stems.stem(&data.id.value, data.code.as_ref().map(|c| c.as_str())),
             })
@@ -187,8 +187,8 @@ pub fn subjects(analysis: &Analysis, view: View) -> Vec<Subject> {
             .sagas
             .iter()
             .map(|saga| Subject {
-                id: saga.id.value.clone(),
-                code: saga.code.as_ref().map(|c| c.value.clone()),
+                id: saga.id.value.to_string(),
+                code: saga.code.as_ref().map(|c| c.value.to_string()),
                 label: saga.label().to_owned(),
                 stem: stems.stem(&saga.id.value, saga.code.as_ref().map(|c| c.as_str())),
             })

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use smol_str::SmolStr;
+
 use super::graph::{
     Arrow, Direction, EdgeKind, Graph, GraphKind, Label, NodeKind, Participant, Sequence,
     SequenceItem,
@@ -161,7 +163,7 @@ pub fn sequence(lookup: &Lookup<'_>, saga: &Saga) -> Sequence {
                 });
                 sequence.items.extend(failure.take());
                 if let Some(event) = &step.emits {
-                    let targets: Vec<String> = match saga.steps.get(index + 1) {
+                    let targets: Vec<SmolStr> = match saga.steps.get(index + 1) {
                         Some(next) => vec![next.service.value.clone()],
                         None => lookup
                             .events

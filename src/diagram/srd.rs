@@ -35,16 +35,16 @@ pub(super) fn service_label(service: &Service) -> Label {
 /// replies).
 fn relation_text(relation: &Relation) -> Option<String> {
     match relation.kind {
-        RelationKind::Sync => relation.operation.as_ref().map(|o| o.value.clone()),
+        RelationKind::Sync => relation.operation.as_ref().map(|o| o.value.to_string()),
         RelationKind::Command => relation.message.as_ref().map(|m| {
             let replies: Vec<&str> = relation.reply.iter().map(|r| r.as_str()).collect();
             if replies.is_empty() {
-                m.value.clone()
+                m.value.to_string()
             } else {
                 format!("{}\nreply: {}", m.value, replies.join(" | "))
             }
         }),
-        _ => relation.message.as_ref().map(|m| m.value.clone()),
+        _ => relation.message.as_ref().map(|m| m.value.to_string()),
     }
 }
 

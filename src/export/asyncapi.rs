@@ -26,6 +26,8 @@ mod render;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use smol_str::SmolStr;
+
 use super::ids::{key, unique_keys};
 use super::schema::{Schemas, distinct_fields};
 use crate::derive::{self, Derived};
@@ -262,7 +264,7 @@ impl<'m> ChannelDef<'m> {
         }
     }
 
-    fn senders(&self) -> &'m [String] {
+    fn senders(&self) -> &'m [SmolStr] {
         match self.carried {
             Carried::Event(event) if event.publishers.is_empty() => event.publisher.as_slice(),
             Carried::Event(event) => &event.publishers,
@@ -272,7 +274,7 @@ impl<'m> ChannelDef<'m> {
         }
     }
 
-    fn receivers(&self) -> &'m [String] {
+    fn receivers(&self) -> &'m [SmolStr] {
         match self.carried {
             Carried::Event(event) => &event.subscribers,
             Carried::Command(command) => &command.handlers,
@@ -544,7 +546,7 @@ impl<'m> Catalog<'m> {
     }
 
     fn address(&self, channel: &ChannelDef) -> String {
-        let only = |services: &[String]| match services {
+        let only = |services: &[SmolStr]| match services {
             [one] => self.service_keys.get(one.as_str()),
             _ => None,
         };
@@ -653,7 +655,7 @@ impl<'m> Catalog<'m> {
         }
     }
 
-    fn services_label(&self, ids: &[String]) -> String {
+    fn services_label(&self, ids: &[SmolStr]) -> String {
         if ids.is_empty() {
             return "nobody in the SRD yet".to_owned();
         }

@@ -40,6 +40,7 @@ use petgraph::Graph;
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
+use smol_str::SmolStr;
 
 use crate::model::{Model, RelationKind};
 
@@ -53,7 +54,7 @@ pub struct LoadTable {
     /// One edge per (relation, target service) pair, in relation order, for every
     /// relation whose both ends are known services: sync and async alike.
     pub edges: Vec<EdgeLoad>,
-    index: HashMap<String, usize>,
+    index: HashMap<SmolStr, usize>,
 }
 
 /// The figures of one service.
@@ -61,7 +62,7 @@ pub struct LoadTable {
 pub struct ServiceLoad {
     /// Index into `model.services` (and into `LoadTable::services`).
     pub service: usize,
-    pub id: String,
+    pub id: SmolStr,
     /// Requests/s arriving from outside (0 when not declared).
     pub peak: f64,
     /// Requests/s arriving at the spike; `None` when unbounded (a sync cycle feeds it).
@@ -345,8 +346,9 @@ pub fn analyze_with(model: &Model, peaks: &[(usize, f64)]) -> LoadTable {
         }
     }
 
-    // Edges, in relation order; the graph holds the sync ones that carry load.
-    let mut edges = Vec::new();
+    // Edges, in relation order; the graph holds the sync ones that carry load. At most
+    // one per target: sized once, as the table is kept for the whole run.
+    let mut edges = Vec::with_capacity(model.relations.iter().map(|r| r.to.len()).sum());
     let mut graph: Graph<(), (), petgraph::Directed, u32> =
         Graph::with_capacity(count, model.relations.len());
     for _ in 0..count {
@@ -637,7 +639,7 @@ pub fn format_percent(ratio: f64) -> String {
 /// One row of the JSON `load` array (format page: "JSON report").
 #[derive(Debug, Serialize)]
 pub struct LoadRow {
-    pub service: String,
+    pub service: SmolStr,
     pub peak: JsonNumber,
     pub load: Option<JsonNumber>,
     pub capacity: Option<JsonNumber>,

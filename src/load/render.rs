@@ -112,7 +112,7 @@ pub fn render_human(model: &Model, table: &LoadTable, color: bool) -> String {
         .iter()
         .map(|row| {
             [
-                row.id.clone(),
+                row.id.to_string(),
                 row.load.map_or("unbounded".to_owned(), format_number),
                 row.capacity.map_or(String::new(), format_number),
             ]

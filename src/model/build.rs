@@ -1,12 +1,16 @@
 //! From raw spec files to one [`Model`]: merge, check ids, resolve references.
 
+use smol_str::SmolStr;
+
 use super::types::*;
 use crate::names::{did_you_mean_or, invalid_id_reason};
 use crate::report::{Finding, Severity};
 use crate::rules::{self, structure};
 use crate::source::{FileId, Span};
 use crate::spec::LoadedSpec;
-use crate::spec::raw::{Located, OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec};
+use crate::spec::raw::{
+    Chunks, Located, OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec,
+};
 
 /// The format versions this build reads.
 const SUPPORTED_VERSIONS: &[u32] = &[1];
@@ -21,13 +25,54 @@ pub fn build(loaded: LoadedSpec) -> (Model, Vec<Finding>) {
         },
         findings: Vec::new(),
     };
-    let mut rule_entries = Vec::new();
-    for (file, spec) in loaded.files {
-        builder.add_file(file, spec, &mut rule_entries);
+    let mut files = loaded.files;
+    for (file, spec) in &mut files {
+        builder.add_header(*file, spec);
     }
+    // Section by section, each across the files: a section's raw entries are freed as
+    // they are converted, before the next section's model list is allocated, so the raw
+    // spec and the model never both exist whole (each is about 5x the spec's text).
+    builder.add_services(take_section(&mut files, |spec| &mut spec.services.0));
+    builder.add_data_entries(take_section(&mut files, |spec| &mut spec.data.0));
+    let relations = files
+        .iter_mut()
+        .map(|(file, spec)| (*file, std::mem::take(&mut spec.relations)))
+        .collect();
+    builder.add_relations(relations);
+    builder.add_sagas(take_section(&mut files, |spec| &mut spec.sagas.0));
+    let rule_entries = take_section(&mut files, |spec| &mut spec.rules.0)
+        .into_iter()
+        .flat_map(|(file, rules)| {
+            rules
+                .into_iter()
+                .map(move |(rule, level)| (name(file, rule), name(file, level)))
+        })
+        .collect();
     builder.resolve_references();
     builder.read_rule_levels(rule_entries);
     (builder.model, builder.findings)
+}
+
+/// One section of every file (its services, data, …), with the file it came from.
+type Sections<T> = Vec<(FileId, Vec<T>)>;
+
+/// An entry of a raw mapping section: the id, and what it names.
+type Entry<T> = (Located<SmolStr>, Box<T>);
+
+fn take_section<T>(
+    files: &mut [(FileId, RawSpec)],
+    section: fn(&mut RawSpec) -> &mut Vec<T>,
+) -> Sections<T> {
+    files
+        .iter_mut()
+        .map(|(file, spec)| (*file, std::mem::take(section(spec))))
+        .collect()
+}
+
+/// How many entries a section has across the files: each model list is sized once, as
+/// grown by doubling it would keep up to half its capacity unused.
+fn total<T>(sections: &Sections<T>) -> usize {
+    sections.iter().map(|(_, entries)| entries.len()).sum()
 }
 
 struct Builder {
@@ -35,7 +80,7 @@ struct Builder {
     findings: Vec<Finding>,
 }
 
-fn name(file: FileId, spanned: Located<String>) -> Name {
+fn name(file: FileId, spanned: Located<SmolStr>) -> Name {
     Name {
         span: spanned.span(file),
         value: spanned.value,
@@ -53,13 +98,27 @@ fn names(file: FileId, spanned: Located<OneOrMany>) -> Vec<Name> {
     let span = spanned.span(file);
     match spanned.value {
         OneOrMany::One(value) => vec![Name { value, span }],
-        OneOrMany::Many(list) => list.into_iter().map(|item| name(file, item)).collect(),
+        OneOrMany::Many(list) => name_list(file, list),
     }
 }
 
+fn name_list(file: FileId, list: Vec<Located<SmolStr>>) -> Vec<Name> {
+    exact(list, |item| name(file, item))
+}
+
+/// Converts a raw list into one of exactly its length. `collect` would reuse the raw
+/// list's buffer, and with it the spare room the parser grew it with (a list of 2 names
+/// keeps room for 4): the model is kept for the whole run, the raw spec is not.
+fn exact<T, U>(list: Vec<T>, convert: impl FnMut(T) -> U) -> Vec<U> {
+    let mut converted = Vec::with_capacity(list.len());
+    converted.extend(list.into_iter().map(convert));
+    converted
+}
+
 impl Builder {
-    fn add_file(&mut self, file: FileId, spec: RawSpec, rule_entries: &mut Vec<(Name, Name)>) {
-        if let Some(version) = spec.edasmith
+    /// The format version, the system's name and the targets of one file.
+    fn add_header(&mut self, file: FileId, spec: &mut RawSpec) {
+        if let Some(version) = spec.edasmith.take()
             && !SUPPORTED_VERSIONS.contains(&version.value)
         {
             let span = version.span(file);
@@ -75,29 +134,57 @@ impl Builder {
             );
         }
         if self.model.system.is_none() {
-            self.model.system = spec.system.map(|system| name(file, system));
+            self.model.system = spec.system.take().map(|system| name(file, system));
         }
-        if let Some(availability) = spec.targets.and_then(|targets| targets.availability)
+        if let Some(availability) = spec.targets.take().and_then(|targets| targets.availability)
             && self.model.targets.availability.is_none()
         {
             let availability = number(file, availability);
             self.check_percent(availability, "targets.availability");
             self.model.targets.availability = Some(availability);
         }
-        for (id, raw) in spec.services.0 {
-            self.add_service(file, id, raw);
+    }
+
+    fn add_services(&mut self, sections: Sections<Entry<RawService>>) {
+        let count = total(&sections);
+        self.model.services.reserve_exact(count);
+        self.model.service_index.reserve(count);
+        for (file, entries) in sections {
+            for (id, raw) in entries {
+                self.add_service(file, id, raw);
+            }
         }
-        for (id, raw) in spec.data.0 {
-            self.add_data(file, id, raw);
+    }
+
+    fn add_data_entries(&mut self, sections: Sections<Entry<RawData>>) {
+        let count = total(&sections);
+        self.model.data.reserve_exact(count);
+        self.model.data_index.reserve(count);
+        for (file, entries) in sections {
+            for (id, raw) in entries {
+                self.add_data(file, id, raw);
+            }
         }
-        for raw in spec.relations {
-            self.add_relation(file, raw);
+    }
+
+    fn add_relations(&mut self, sections: Vec<(FileId, Chunks<Located<RawRelation>>)>) {
+        let count = sections.iter().map(|(_, relations)| relations.len()).sum();
+        self.model.relations.reserve_exact(count);
+        for (file, relations) in sections {
+            for raw in relations {
+                self.add_relation(file, raw);
+            }
         }
-        for (id, raw) in spec.sagas.0 {
-            self.add_saga(file, id, *raw);
-        }
-        for (rule, level) in spec.rules.0 {
-            rule_entries.push((name(file, rule), name(file, level)));
+    }
+
+    fn add_sagas(&mut self, sections: Sections<Entry<RawSaga>>) {
+        let count = total(&sections);
+        self.model.sagas.reserve_exact(count);
+        self.model.saga_index.reserve(count);
+        for (file, entries) in sections {
+            for (id, raw) in entries {
+                self.add_saga(file, id, *raw);
+            }
         }
     }
 
@@ -189,7 +276,7 @@ impl Builder {
         }
     }
 
-    fn add_service(&mut self, file: FileId, id: Located<String>, raw: Box<RawService>) {
+    fn add_service(&mut self, file: FileId, id: Located<SmolStr>, raw: Box<RawService>) {
         let id = name(file, id);
         if !self.register_id("service", &id, IdSpace::Service) {
             return;
@@ -219,50 +306,41 @@ impl Builder {
         });
     }
 
-    fn add_data(&mut self, file: FileId, id: Located<String>, raw: Box<RawData>) {
+    fn add_data(&mut self, file: FileId, id: Located<SmolStr>, raw: Box<RawData>) {
         let id = name(file, id);
         if !self.register_id("data", &id, IdSpace::Data) {
             return;
         }
-        let fields = raw
-            .fields
-            .0
-            .into_iter()
-            .map(|(field, ty)| Field {
-                name: name(file, field),
-                ty_span: ty.span(file),
-                ty: ty.value,
-            })
-            .collect();
-        let transitions = raw
-            .transitions
-            .into_iter()
-            .map(|transition| {
-                let span = transition.span(file);
-                let raw = transition.value;
-                Transition {
-                    event: name(file, raw.event),
-                    from: raw.from.map(|from| names(file, from)).unwrap_or_default(),
-                    to: name(file, raw.to),
-                    span,
-                }
-            })
-            .collect();
+        let fields = exact(raw.fields.0, |(field, ty)| Field {
+            name: name(file, field),
+            ty_span: ty.span(file),
+            ty: ty.value,
+        });
+        let transitions = exact(raw.transitions, |transition| {
+            let span = transition.span(file);
+            let raw = transition.value;
+            Transition {
+                event: name(file, raw.event),
+                from: raw.from.map(|from| names(file, from)).unwrap_or_default(),
+                to: name(file, raw.to),
+                span,
+            }
+        });
         self.model.data.push(Data {
             id,
             name: raw.name.map(|n| name(file, n)),
             code: raw.code.map(|c| name(file, c)),
             owner: raw.owner.map(|o| name(file, o)),
             fields,
-            states: raw.states.into_iter().map(|s| name(file, s)).collect(),
+            states: name_list(file, raw.states),
             transitions,
             description: raw.description,
         });
     }
 
-    fn add_relation(&mut self, file: FileId, raw: Located<Box<RawRelation>>) {
+    fn add_relation(&mut self, file: FileId, raw: Located<RawRelation>) {
         let span = raw.span(file);
-        let raw = *raw.value;
+        let raw = raw.value;
         let rate = raw.rate.map(|r| number(file, r));
         if let Some(rate) = rate {
             self.check_non_negative(rate, "rate");
@@ -277,20 +355,10 @@ impl Builder {
             kind_span: raw.kind.span(file),
             message: raw.message.map(|m| name(file, m)),
             data: raw.data.map(|d| name(file, d)),
-            payload: raw
-                .payload
-                .map(|p| p.into_iter().map(|f| name(file, f)).collect()),
-            needs: raw
-                .needs
-                .0
-                .into_iter()
-                .map(|(service, fields)| {
-                    (
-                        name(file, service),
-                        fields.into_iter().map(|f| name(file, f)).collect(),
-                    )
-                })
-                .collect(),
+            payload: raw.payload.map(|payload| name_list(file, payload)),
+            needs: exact(raw.needs.0, |(service, fields)| {
+                (name(file, service), name_list(file, fields))
+            }),
             reply: raw.reply.map(|r| names(file, r)).unwrap_or_default(),
             reply_span,
             operation: raw.operation.map(|o| name(file, o)),
@@ -299,7 +367,7 @@ impl Builder {
         });
     }
 
-    fn add_saga(&mut self, file: FileId, id: Located<String>, raw: RawSaga) {
+    fn add_saga(&mut self, file: FileId, id: Located<SmolStr>, raw: RawSaga) {
         let id = name(file, id);
         if !self.register_id("saga", &id, IdSpace::Saga) {
             return;

@@ -2,13 +2,19 @@
 
 use std::collections::HashMap;
 
+use smol_str::SmolStr;
+
 use crate::source::{SourceMap, Span};
 pub use crate::spec::raw::{FieldType, OnFailure, RelationKind, SagaStyle, ServiceKind};
 
 /// A name as the user wrote it, and where.
+///
+/// Ids and names are short, and a large spec has hundreds of thousands of them, most
+/// repeated by the derivations: a [`SmolStr`] keeps up to 23 bytes inline (no
+/// allocation) and clones a longer one by reference count.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Name {
-    pub value: String,
+    pub value: SmolStr,
     pub span: Span,
 }
 
@@ -36,9 +42,9 @@ pub struct Model {
     pub sagas: Vec<Saga>,
     /// The `rules:` map: severity overrides by rule name.
     pub rule_levels: Vec<RuleLevel>,
-    pub(crate) service_index: HashMap<String, usize>,
-    pub(crate) data_index: HashMap<String, usize>,
-    pub(crate) saga_index: HashMap<String, usize>,
+    pub(crate) service_index: HashMap<SmolStr, usize>,
+    pub(crate) data_index: HashMap<SmolStr, usize>,
+    pub(crate) saga_index: HashMap<SmolStr, usize>,
 }
 
 impl Model {
@@ -59,7 +65,7 @@ impl Model {
 
     pub fn system_name(&self) -> String {
         match &self.system {
-            Some(name) => name.value.clone(),
+            Some(name) => name.value.to_string(),
             None => self
                 .sources
                 .files()

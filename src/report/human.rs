@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
+use smol_str::SmolStr;
 use unicode_width::UnicodeWidthStr;
 
 use crate::analysis::Analysis;
@@ -393,7 +394,7 @@ fn label_suffix(label: &str, id: &str) -> String {
     }
 }
 
-fn list_or_dash(items: &[String]) -> String {
+fn list_or_dash(items: &[SmolStr]) -> String {
     if items.is_empty() {
         "-".to_owned()
     } else {

@@ -1,5 +1,7 @@
 //! The JSON report (`analyze --format json`), in the shape the format page fixes.
 
+use std::io;
+
 use serde::Serialize;
 
 use crate::analysis::Analysis;
@@ -142,10 +144,23 @@ pub fn finding_report<'a>(finding: &'a Finding, sources: &SourceMap) -> FindingR
 
 /// The report as pretty-printed JSON with a final newline.
 pub fn render(analysis: &Analysis) -> String {
-    let mut out = serde_json::to_string_pretty(&report(analysis)).unwrap_or_else(|error| {
+    let mut out = Vec::new();
+    write(analysis, &mut out).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes [`render`]'s text to `out` as it is serialized: on a large spec the report is
+/// about twice the spec's size, and holding it whole next to the analysis would be the
+/// run's peak memory.
+pub fn write(analysis: &Analysis, mut out: impl io::Write) -> io::Result<()> {
+    match serde_json::to_writer_pretty(&mut out, &report(analysis)) {
+        Ok(()) => {}
+        Err(error) if error.is_io() => return Err(error.into()),
         // Serializing plain strings and numbers cannot fail; say so loudly if it ever does.
-        format!("{{\"error\": \"cannot serialize the report: {error}\"}}")
-    });
-    out.push('\n');
-    out
+        Err(error) => write!(
+            out,
+            "{{\"error\": \"cannot serialize the report: {error}\"}}"
+        )?,
+    }
+    out.write_all(b"\n")
 }

@@ -57,7 +57,7 @@ pub fn compensation_paths(saga: &Saga) -> Vec<CompensationPath> {
         if can_fail(step) && !done.is_empty() {
             paths.push(CompensationPath {
                 failed_step: step.number,
-                failed_action: step.action.value.clone(),
+                failed_action: step.action.value.to_string(),
                 compensations: done
                     .iter()
                     .rev()

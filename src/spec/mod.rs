@@ -120,9 +120,13 @@ fn load_file(path: &Path, limits: &Limits, loaded: &mut LoadedSpec) -> Result<()
         source,
     };
     let file = fs::File::open(path).map_err(io_error)?;
+    // The size on disk is only a hint for the buffer: grown by doubling, it would be up
+    // to twice the text, and it is kept for the whole run (snippets).
+    let size_hint = file.metadata().map_or(0, |metadata| metadata.len());
+    let capacity = size_hint.min(limits.max_file_bytes.saturating_add(1));
     // Read one byte past the limit rather than trusting metadata: a pipe or a growing
     // file has no reliable size, and an unbounded read could exhaust memory.
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
     file.take(limits.max_file_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io_error)?;

@@ -11,6 +11,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+use smol_str::SmolStr;
 
 use crate::source::{FileId, Span};
 
@@ -69,11 +70,12 @@ pub struct RawSpec {
     pub edasmith: Option<Located<u32>>,
     /// The name of the system being modeled.
     #[schemars(with = "Option<String>")]
-    pub system: Option<Located<String>>,
+    pub system: Option<Located<SmolStr>>,
     /// System-wide goals the analysis checks against.
     pub targets: Option<RawTargets>,
-    // Boxed: the model builder consumes them one by one, and each freed box returns its
-    // memory at once instead of the whole list's at the end (peak memory on large specs).
+    // The mappings' values are boxed: the model builder consumes them one by one, and
+    // each freed box returns its memory at once instead of the whole list's at the end
+    // (peak memory on large specs).
     /// The services: service id -> service. Ids may be written in any language.
     #[serde(default)]
     pub services: Entries<Box<RawService>>,
@@ -84,7 +86,7 @@ pub struct RawSpec {
     /// The SRD's edges: who calls or messages whom.
     #[serde(default)]
     #[schemars(with = "Vec<RawRelation>")]
-    pub relations: Vec<Located<Box<RawRelation>>>,
+    pub relations: Chunks<Located<RawRelation>>,
     /// Distributed transactions: saga id -> saga.
     #[serde(default)]
     pub sagas: Entries<Box<RawSaga>>,
@@ -92,7 +94,7 @@ pub struct RawSpec {
     /// (`edasmith explain --list` lists the rules).
     #[serde(default)]
     #[schemars(with = "Entries<RuleLevelName>")]
-    pub rules: Entries<Located<String>>,
+    pub rules: Entries<Located<SmolStr>>,
 }
 
 /// A rule's level in the `rules:` map.
@@ -120,18 +122,18 @@ pub struct RawTargets {
 pub struct RawService {
     /// Display label in any language (default: the id).
     #[schemars(with = "Option<String>")]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<SmolStr>>,
     /// ASCII identifier used where an output needs one (crate, file and AsyncAPI names);
     /// default: the id, romanized.
     #[schemars(with = "Option<String>")]
-    pub code: Option<Located<String>>,
+    pub code: Option<Located<SmolStr>>,
     /// What the service is (default `service`).
     #[schemars(with = "Option<ServiceKind>")]
     pub kind: Option<Located<ServiceKind>>,
     /// The database the service owns. Two services on one database break database per
     /// service.
     #[schemars(with = "Option<String>")]
-    pub database: Option<Located<String>>,
+    pub database: Option<Located<SmolStr>>,
     /// Availability in percent (e.g. 99.95), for synchronous chain analysis.
     #[schemars(with = "Option<f64>", range(min = 0, max = 100))]
     pub availability: Option<Located<f64>>,
@@ -163,14 +165,14 @@ pub enum ServiceKind {
 pub struct RawData {
     /// Display label in any language (default: the id).
     #[schemars(with = "Option<String>")]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<SmolStr>>,
     /// ASCII identifier used where an output needs one; default: the id, romanized.
     #[schemars(with = "Option<String>")]
-    pub code: Option<Located<String>>,
+    pub code: Option<Located<SmolStr>>,
     /// The service whose database holds the data (default: the service that publishes
     /// its events).
     #[schemars(with = "Option<String>")]
-    pub owner: Option<Located<String>>,
+    pub owner: Option<Located<SmolStr>>,
     /// Fields: name -> type (`string`, `int`, `decimal`, `bool`, `date`, `datetime`,
     /// `uuid`, another data id, or `[T]` for a list).
     #[serde(default)]
@@ -179,7 +181,7 @@ pub struct RawData {
     /// The aggregate's states.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
-    pub states: Vec<Located<String>>,
+    pub states: Vec<Located<SmolStr>>,
     /// The lifecycle: each transition is a domain event.
     #[serde(default)]
     #[schemars(with = "Vec<RawTransition>")]
@@ -239,13 +241,13 @@ impl<'de> Deserialize<'de> for FieldType {
 pub struct RawTransition {
     /// The domain event, named as a fact (`ContractTerminated`, `계약해지됨`).
     #[schemars(with = "String")]
-    pub event: Located<String>,
+    pub event: Located<SmolStr>,
     /// The state or states it leaves; none for the transition that creates the aggregate.
     #[schemars(with = "Option<OneOrMany>")]
     pub from: Option<Located<OneOrMany>>,
     /// The state it enters.
     #[schemars(with = "String")]
-    pub to: Located<String>,
+    pub to: Located<SmolStr>,
 }
 
 /// An edge of the SRD: a synchronous call or an asynchronous message.
@@ -254,7 +256,7 @@ pub struct RawTransition {
 pub struct RawRelation {
     /// The calling or sending service.
     #[schemars(with = "String")]
-    pub from: Located<String>,
+    pub from: Located<SmolStr>,
     /// The service called, or the receiving services (one or a list).
     #[schemars(with = "OneOrMany")]
     pub to: Located<OneOrMany>,
@@ -265,23 +267,23 @@ pub struct RawRelation {
     pub kind: Located<RelationKind>,
     /// The event, command or message name (required for asynchronous relations).
     #[schemars(with = "Option<String>")]
-    pub message: Option<Located<String>>,
+    pub message: Option<Located<SmolStr>>,
     /// The data the relation concerns: for asynchronous relations, an aggregate candidate.
     #[schemars(with = "Option<String>")]
-    pub data: Option<Located<String>>,
+    pub data: Option<Located<SmolStr>>,
     /// The fields of `data` the message carries (default: all of them).
     #[schemars(with = "Option<Vec<String>>")]
-    pub payload: Option<Vec<Located<String>>>,
+    pub payload: Option<Vec<Located<SmolStr>>>,
     /// Per consumer, the fields it needs to act without calling back.
     #[serde(default)]
     #[schemars(with = "Entries<Vec<String>>")]
-    pub needs: Entries<Vec<Located<String>>>,
+    pub needs: Entries<Vec<Located<SmolStr>>>,
     /// A command's reply or replies (success and failure).
     #[schemars(with = "Option<OneOrMany>")]
     pub reply: Option<Located<OneOrMany>>,
     /// A synchronous call's operation, e.g. `GET /contracts/{id}`.
     #[schemars(with = "Option<String>")]
-    pub operation: Option<Located<String>>,
+    pub operation: Option<Located<SmolStr>>,
     /// Calls per request passed on (load analysis; default 1).
     #[schemars(with = "Option<f64>", range(min = 0))]
     pub rate: Option<Located<f64>>,
@@ -336,16 +338,16 @@ impl RelationKind {
 pub struct RawSaga {
     /// Display label in any language (default: the id).
     #[schemars(with = "Option<String>")]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<SmolStr>>,
     /// ASCII identifier used where an output needs one; default: the id, romanized.
     #[schemars(with = "Option<String>")]
-    pub code: Option<Located<String>>,
+    pub code: Option<Located<SmolStr>>,
     /// `orchestration` (commands from the orchestrator) or `choreography` (events).
     #[schemars(with = "SagaStyle")]
     pub style: Located<SagaStyle>,
     /// The service that drives an orchestration saga.
     #[schemars(with = "Option<String>")]
-    pub orchestrator: Option<Located<String>>,
+    pub orchestrator: Option<Located<SmolStr>>,
     /// The steps in order: compensatable steps, then the pivot, then retriable steps.
     #[serde(default)]
     #[schemars(with = "Vec<RawStep>")]
@@ -370,13 +372,13 @@ pub enum SagaStyle {
 pub struct RawStep {
     /// The service that performs the step.
     #[schemars(with = "String")]
-    pub service: Located<String>,
+    pub service: Located<SmolStr>,
     /// What it does: in an orchestration, the command the orchestrator sends.
     #[schemars(with = "String")]
-    pub action: Located<String>,
+    pub action: Located<SmolStr>,
     /// The action that undoes the step (required before the pivot).
     #[schemars(with = "Option<String>")]
-    pub compensation: Option<Located<String>>,
+    pub compensation: Option<Located<SmolStr>>,
     /// The go/no-go step: after it, steps are retried until they succeed.
     #[schemars(with = "Option<bool>")]
     pub pivot: Option<Located<bool>>,
@@ -385,7 +387,7 @@ pub struct RawStep {
     pub on_failure: Option<Located<OnFailure>>,
     /// In a choreography, the event that triggers the next step.
     #[schemars(with = "Option<String>")]
-    pub emits: Option<Located<String>>,
+    pub emits: Option<Located<SmolStr>>,
     /// The step changes nothing (a check, a look-up): it needs no compensation.
     #[schemars(with = "Option<bool>")]
     pub read_only: Option<Located<bool>>,
@@ -417,8 +419,8 @@ impl OnFailure {
 /// One name or a list of names (`to: billing` or `to: [customer, billing]`).
 #[derive(Debug)]
 pub enum OneOrMany {
-    One(String),
-    Many(Vec<Located<String>>),
+    One(SmolStr),
+    Many(Vec<Located<SmolStr>>),
 }
 
 impl<'de> Deserialize<'de> for OneOrMany {
@@ -430,7 +432,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
                 f.write_str("a name or a list of names")
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany::One(value.to_owned()))
+                Ok(OneOrMany::One(value.into()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
                 let mut names = Vec::new();
@@ -444,12 +446,86 @@ impl<'de> Deserialize<'de> for OneOrMany {
     }
 }
 
+/// A long list (the relations: tens of thousands on a large spec) read into blocks of
+/// at most [`CHUNK_BYTES`], in document order.
+///
+/// One growing `Vec` would reserve up to twice its length and copy itself at each
+/// growth; a box per item makes a hundred thousand small blocks, which the allocator
+/// keeps as holes in its heap after the model builder frees them. Large blocks are
+/// returned whole: the builder frees each block once converted, and the memory the raw
+/// list used is available again to what the analysis allocates next.
+#[derive(Debug)]
+pub struct Chunks<T>(Vec<Vec<T>>);
+
+/// The largest block of a [`Chunks`] list.
+const CHUNK_BYTES: usize = 1 << 20;
+
+impl<T> Default for Chunks<T> {
+    fn default() -> Self {
+        Chunks(Vec::new())
+    }
+}
+
+impl<T> Chunks<T> {
+    pub fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Vec::is_empty)
+    }
+
+    fn push(&mut self, item: T) {
+        match self.0.last_mut() {
+            Some(block) if block.len() < block.capacity() => block.push(item),
+            _ => {
+                // Blocks double from a small one, so that a short list takes little.
+                let largest = (CHUNK_BYTES / size_of::<T>().max(1)).max(1);
+                let capacity = self.0.last().map_or(16, |last| last.capacity() * 2);
+                let mut block = Vec::with_capacity(capacity.min(largest));
+                block.push(item);
+                self.0.push(block);
+            }
+        }
+    }
+}
+
+impl<T> IntoIterator for Chunks<T> {
+    type Item = T;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<T>>>;
+
+    /// Each block is freed as soon as its last item is taken.
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter().flatten()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Chunks<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ChunksVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ChunksVisitor<T> {
+            type Value = Chunks<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Chunks<T>, A::Error> {
+                let mut chunks = Chunks::default();
+                while let Some(item) = seq.next_element()? {
+                    chunks.push(item);
+                }
+                Ok(chunks)
+            }
+        }
+        deserializer.deserialize_seq(ChunksVisitor(PhantomData))
+    }
+}
+
 /// A YAML mapping kept as a list of entries in document order, with the span of each key.
 ///
 /// A `BTreeMap` would lose the key's location (and `Spanned` is not `Ord`); the order of
 /// the document is also the order users expect in reports.
 #[derive(Debug)]
-pub struct Entries<V>(pub Vec<(Located<String>, V)>);
+pub struct Entries<V>(pub Vec<(Located<SmolStr>, V)>);
 
 impl<V> Default for Entries<V> {
     fn default() -> Self {

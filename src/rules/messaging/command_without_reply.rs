@@ -1,3 +1,5 @@
+use smol_str::SmolStr;
+
 use super::listing;
 use crate::declare_rule;
 use crate::derive::suggested_event;
@@ -60,8 +62,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
                 format!(
                     "command `{}` from {} to {} has no reply",
                     command.name,
-                    listing(command.senders.iter().map(String::as_str)),
-                    listing(command.handlers.iter().map(String::as_str)),
+                    listing(command.senders.iter().map(SmolStr::as_str)),
+                    listing(command.handlers.iter().map(SmolStr::as_str)),
                 ),
             )
             .with_help(format!(
