@@ -75,6 +75,10 @@ pub fn render_each<E: From<TemplateError>>(
             })
         };
     let root = minijinja::Value::from_serialize(&workspace);
+    // The templates read `root`; of the view, only the folders are needed from here on:
+    // holding both would double the memory of the largest structure of the run.
+    let service_dirs: Vec<String> = workspace.services.into_iter().map(|s| s.dir).collect();
+    drop(workspace.contracts);
     add(
         "Cargo.toml".into(),
         "workspace.Cargo.toml.jinja",
@@ -124,8 +128,7 @@ pub fn render_each<E: From<TemplateError>>(
         add(path.into(), template, ownership, contracts.clone())?;
     }
     let services = root.get_attr("services").map_err(TemplateError::from)?;
-    for (service, service_value) in workspace
-        .services
+    for (service_dir, service_value) in service_dirs
         .iter()
         .zip(services.try_iter().map_err(TemplateError::from)?)
     {
@@ -170,7 +173,7 @@ pub fn render_each<E: From<TemplateError>>(
             ),
         ] {
             add(
-                format!("{}/{path}", service.dir),
+                format!("{service_dir}/{path}"),
                 template,
                 ownership,
                 context.clone(),
