@@ -15,6 +15,7 @@ pub mod templates;
 pub mod view;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::analysis::Analysis;
 use crate::write::{BatchWriter, FileStatus, OutputDir, WriteError};
@@ -74,10 +75,14 @@ pub fn render_each<E: From<TemplateError>>(
                 ownership,
             })
         };
-    let root = minijinja::Value::from_serialize(&workspace);
-    // The templates read `root`; of the view, only the folders are needed from here on:
-    // holding both would double the memory of the largest structure of the run.
-    let service_dirs: Vec<String> = workspace.services.into_iter().map(|s| s.dir).collect();
+    let services = Arc::new(LazyServices(workspace.services));
+    // The services are converted to template values one at a time, when a template
+    // reads one: the whole workspace as values is several times the size of the view.
+    let root = minijinja::context! {
+        system => workspace.system,
+        contracts => minijinja::Value::from_serialize(&workspace.contracts),
+        services => minijinja::Value::from_dyn_object(services.clone()),
+    };
     drop(workspace.contracts);
     add(
         "Cargo.toml".into(),
@@ -127,11 +132,9 @@ pub fn render_each<E: From<TemplateError>>(
     ] {
         add(path.into(), template, ownership, contracts.clone())?;
     }
-    let services = root.get_attr("services").map_err(TemplateError::from)?;
-    for (service_dir, service_value) in service_dirs
-        .iter()
-        .zip(services.try_iter().map_err(TemplateError::from)?)
-    {
+    for service in &services.0 {
+        let service_dir = &service.dir;
+        let service_value = minijinja::Value::from_serialize(service);
         let context = minijinja::context! { workspace => root.clone(), service => service_value };
         for (path, template, ownership) in [
             ("Cargo.toml", "service.Cargo.toml.jinja", Ownership::User),
@@ -198,6 +201,26 @@ pub struct Change {
     pub path: String,
     pub status: FileStatus,
     pub ownership: Ownership,
+}
+
+/// `workspace.services` for the templates: a sequence whose items are converted to
+/// template values when read, not all up front.
+#[derive(Debug)]
+struct LazyServices(Vec<view::ServiceCrate>);
+
+impl minijinja::value::Object for LazyServices {
+    fn repr(self: &Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        let service = self.0.get(key.as_usize()?)?;
+        Some(minijinja::Value::from_serialize(service))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Seq(self.0.len())
+    }
 }
 
 /// Why the workspace could not be brought up to date.
