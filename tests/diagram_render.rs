@@ -6,11 +6,10 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{edasmith, root};
 
 fn specs() -> Vec<PathBuf> {
     [
@@ -25,24 +24,6 @@ fn specs() -> Vec<PathBuf> {
     .iter()
     .map(|path| root().join(path))
     .collect()
-}
-
-fn edasmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edasmith"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("cannot run edasmith")
-}
-
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("diagram")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn require_tools() {
@@ -395,4 +376,9 @@ fn name_selects_one_diagram_and_output_writes_a_file() {
             .unwrap()
             .starts_with("digraph \"lifecycle: 계약\"")
     );
+}
+
+/// A scratch folder of this suite.
+fn scratch(name: &str) -> PathBuf {
+    common::scratch("diagram", name)
 }

@@ -1,29 +1,11 @@
 //! Outputs checked by their real consumers: the SARIF Multitool, a JSON Schema
 //! validator. A missing validator fails the test: run `.ci/install-tools`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn edasmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edasmith"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run edasmith")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("ecosystem")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
+use common::{edasmith, root};
 
 /// Runs a validator; panics with a clear message when it is not installed.
 fn validator(program: &str, args: &[&str]) -> Output {
@@ -201,4 +183,9 @@ fn the_schema_accepts_valid_specs_and_rejects_broken_ones() {
             "{spec}: expected valid={expect_valid}:\n{text}"
         );
     }
+}
+
+/// A scratch folder of this suite.
+fn scratch(name: &str) -> PathBuf {
+    common::scratch("ecosystem", name)
 }

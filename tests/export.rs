@@ -3,39 +3,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use edasmith::analysis::{Options, analyze_paths};
 use edasmith::export::{self, ids};
 use serde_json::Value;
+
+mod common;
+use common::{edasmith, root};
 
 const SPECS: [&str; 3] = [
     "examples/telecom-ko/spec.yaml",
     "examples/ecommerce/spec.yaml",
     "tests/fixtures/export/hostile.yaml",
 ];
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn edasmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edasmith"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run edasmith")
-}
-
-/// A scratch folder under target/, unique per test, that does not exist yet.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("export")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
 
 /// Exports `spec` into a fresh folder; returns the files written, sorted.
 fn export(spec: &str, name: &str) -> Vec<PathBuf> {
@@ -362,4 +343,9 @@ fn telecom_documents_snapshot() {
             std::fs::read_to_string(file).unwrap()
         );
     }
+}
+
+/// A scratch folder of this suite.
+fn scratch(name: &str) -> PathBuf {
+    common::unused_path("export", name)
 }

@@ -1,25 +1,10 @@
 //! `edasmith load` end to end: the table, `--peak` what-ifs, usage errors, JSON.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Command;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn edasmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edasmith"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{edasmith, root, text};
 
 /// Each line's runs of spaces made one, so that checks do not depend on column widths.
 fn squeeze(text: &str) -> String {

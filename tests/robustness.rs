@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -20,29 +19,8 @@ use edasmith::outputs::render_everything_with;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A scratch folder under target/, unique per test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("robustness")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn edasmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edasmith"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run edasmith")
-}
+mod common;
+use common::{edasmith, root};
 
 const EXAMPLES: [&str; 2] = [
     "examples/telecom-ko/spec.yaml",
@@ -1094,4 +1072,9 @@ fn a_200_syllable_hangul_id_can_be_exported_and_generated() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+/// A scratch folder of this suite.
+fn scratch(name: &str) -> PathBuf {
+    common::scratch("robustness", name)
 }

@@ -1,0 +1,44 @@
+//! What the integration tests share: the repository root, the binary run as a user runs
+//! it, and scratch folders. Each test file is its own crate and uses only some of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (where `examples/` and `tests/fixtures/` are).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `edasmith` from the repository root, without colour (`NO_COLOR`, and no
+/// `CLICOLOR_FORCE` from the caller's environment).
+pub fn edasmith(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edasmith"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("CLICOLOR_FORCE")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run edasmith")
+}
+
+/// Lossy UTF-8 of an output stream.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A path under the test target folder for `suite`/`name`, with nothing there yet.
+pub fn unused_path(suite: &str, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(suite)
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// A fresh, empty folder under the test target folder for `suite`/`name`.
+pub fn scratch(suite: &str, name: &str) -> PathBuf {
+    let dir = unused_path(suite, name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
