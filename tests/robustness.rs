@@ -7,7 +7,6 @@
 //!   generated here) through every command that reads a spec;
 //! - determinism of the outputs no other test runs twice in separate processes.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -20,7 +19,7 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 
 mod common;
-use common::{edasmith, root};
+use common::{edasmith, root, tree};
 
 const EXAMPLES: [&str; 2] = [
     "examples/telecom-ko/spec.yaml",
@@ -924,25 +923,6 @@ fn every_limit_gives_a_clear_error() {
 
 // ---------------------------------------------------------------------------------
 // Determinism across processes (HashMap seeds differ per process).
-
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                out.insert(
-                    path.strip_prefix(base).unwrap().to_owned(),
-                    fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 /// `diagram --out-dir` and `export asyncapi` are run twice by tests/diagram_render.rs
 /// and tests/export.rs; here: every `analyze` format and `generate --out`.

@@ -102,8 +102,8 @@ pub fn render_each<E: From<TemplateError>>(
         Ownership::User,
         root.clone(),
     )?;
-    // The contracts and each service as converted within `root`: converting them again
-    // for their files would double the cost of the conversion.
+    // The contracts as converted within `root`: converting them again for their files
+    // would double the cost of the conversion.
     let contracts = minijinja::context! {
         workspace => root.clone(),
         contracts => root.get_attr("contracts").map_err(TemplateError::from)?,

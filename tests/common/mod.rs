@@ -2,6 +2,8 @@
 //! it, and scratch folders. Each test file is its own crate and uses only some of it.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -41,4 +43,24 @@ pub fn scratch(suite: &str, name: &str) -> PathBuf {
     let dir = unused_path(suite, name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Every file under `dir`, recursively, by its path relative to `dir`, with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                out.insert(
+                    path.strip_prefix(base).unwrap().to_owned(),
+                    fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
 }
