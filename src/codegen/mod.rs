@@ -15,6 +15,7 @@ pub mod templates;
 pub mod view;
 
 use std::collections::HashSet;
+use std::io;
 use std::sync::Arc;
 
 use crate::analysis::Analysis;
@@ -46,91 +47,107 @@ pub fn render(
     analysis: &Analysis,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, TemplateError> {
-    let mut files = Vec::new();
-    render_each(analysis, templates, |file| {
-        files.push(file);
-        Ok::<(), TemplateError>(())
-    })?;
-    Ok(files)
+    let mut files = Collect(Vec::new());
+    render_each(analysis, templates, &mut files)?;
+    Ok(files.0)
+}
+
+/// Where [`render_each`] puts the files it renders, one at a time.
+pub trait Sink {
+    type Error: From<TemplateError>;
+
+    /// A file rendered in memory.
+    fn file(&mut self, file: OutputFile) -> Result<(), Self::Error>;
+
+    /// A generated file that grows with the whole system (the contracts), written by
+    /// `render` into a writer so that it need not be held whole. By default it is
+    /// rendered into memory and handed to [`Sink::file`].
+    fn stream(
+        &mut self,
+        path: String,
+        render: &mut dyn FnMut(&mut dyn io::Write) -> Result<(), TemplateError>,
+    ) -> Result<(), Self::Error> {
+        let mut bytes = Vec::new();
+        render(&mut bytes)?;
+        self.file(OutputFile {
+            path,
+            contents: into_string(bytes),
+            ownership: Ownership::Generated,
+        })
+    }
+}
+
+/// Collects the files, for [`render`].
+struct Collect(Vec<OutputFile>);
+
+impl Sink for Collect {
+    type Error = TemplateError;
+
+    fn file(&mut self, file: OutputFile) -> Result<(), TemplateError> {
+        self.0.push(file);
+        Ok(())
+    }
 }
 
 /// Renders the files of the workspace one at a time, in a fixed order, handing each to
-/// `each` before the next is rendered: memory holds one file, not the workspace.
-pub fn render_each<E: From<TemplateError>>(
+/// `sink` before the next is rendered: memory holds one file, not the workspace.
+pub fn render_each<S: Sink>(
     analysis: &Analysis,
     templates: &Templates,
-    mut each: impl FnMut(OutputFile) -> Result<(), E>,
-) -> Result<(), E> {
+    sink: &mut S,
+) -> Result<(), S::Error> {
     let workspace = view::build(analysis);
-    let mut add =
-        |path: String, template: &str, ownership: Ownership, context: minijinja::Value| {
-            let body = templates.render(template, context)?;
-            let contents = match ownership {
-                Ownership::Generated => format!("{HEADER}\n{body}"),
-                Ownership::User => body,
-            };
-            each(OutputFile {
-                path,
-                contents,
-                ownership,
-            })
-        };
-    let services = Arc::new(LazyServices(workspace.services));
-    // The services are converted to template values one at a time, when a template
-    // reads one: the whole workspace as values is several times the size of the view.
+    let services = Arc::new(LazySeq(workspace.services));
+    // The services and the contracts are converted to template values an item at a
+    // time, when a template reads one: the whole workspace as values is several times
+    // the size of the view, which is itself larger than the spec.
+    let contracts = contracts_value(workspace.contracts);
     let root = minijinja::context! {
         system => workspace.system,
-        contracts => minijinja::Value::from_serialize(&workspace.contracts),
+        contracts => contracts.clone(),
         services => minijinja::Value::from_dyn_object(services.clone()),
     };
-    drop(workspace.contracts);
-    add(
-        "Cargo.toml".into(),
-        "workspace.Cargo.toml.jinja",
-        Ownership::User,
-        root.clone(),
-    )?;
-    add(
-        ".gitignore".into(),
-        "gitignore.jinja",
-        Ownership::User,
-        root.clone(),
-    )?;
-    add(
-        "README.md".into(),
-        "workspace.README.md.jinja",
-        Ownership::User,
-        root.clone(),
-    )?;
-    // The contracts as converted within `root`: converting them again for their files
-    // would double the cost of the conversion.
-    let contracts = minijinja::context! {
-        workspace => root.clone(),
-        contracts => root.get_attr("contracts").map_err(TemplateError::from)?,
+    let in_memory = |sink: &mut S, path: String, template: &str, ownership, context| {
+        let contents = render_file(templates, template, ownership, context)?;
+        sink.file(OutputFile {
+            path,
+            contents,
+            ownership,
+        })
     };
-    for (path, template, ownership) in [
-        (
-            "contracts/Cargo.toml",
-            "contracts.Cargo.toml.jinja",
+    for (path, template) in [
+        ("Cargo.toml", "workspace.Cargo.toml.jinja"),
+        (".gitignore", "gitignore.jinja"),
+        ("README.md", "workspace.README.md.jinja"),
+    ] {
+        in_memory(sink, path.into(), template, Ownership::User, root.clone())?;
+    }
+    let contracts = minijinja::context! { workspace => root.clone(), contracts => contracts };
+    for (path, template) in [
+        ("contracts/Cargo.toml", "contracts.Cargo.toml.jinja"),
+        ("contracts/src/lib.rs", "contracts.lib.rs.jinja"),
+    ] {
+        in_memory(
+            sink,
+            path.into(),
+            template,
             Ownership::User,
-        ),
-        (
-            "contracts/src/lib.rs",
-            "contracts.lib.rs.jinja",
-            Ownership::User,
-        ),
+            contracts.clone(),
+        )?;
+    }
+    for (path, template) in [
         (
             "contracts/src/generated/mod.rs",
             "contracts.generated.rs.jinja",
-            Ownership::Generated,
         ),
         (
             "contracts/src/generated/tests.rs",
             "contracts.tests.rs.jinja",
-            Ownership::Generated,
         ),
     ] {
-        add(path.into(), template, ownership, contracts.clone())?;
+        sink.stream(path.into(), &mut |out| {
+            write_generated(templates, template, contracts.clone(), out)
+        })?;
     }
     for service in &services.0 {
         let service_dir = &service.dir;
@@ -175,7 +192,8 @@ pub fn render_each<E: From<TemplateError>>(
                 Ownership::Generated,
             ),
         ] {
-            add(
+            in_memory(
+                sink,
                 format!("{service_dir}/{path}"),
                 template,
                 ownership,
@@ -184,6 +202,59 @@ pub fn render_each<E: From<TemplateError>>(
         }
     }
     Ok(())
+}
+
+/// One file's text: a generated file starts with [`HEADER`].
+fn render_file(
+    templates: &Templates,
+    template: &str,
+    ownership: Ownership,
+    context: minijinja::Value,
+) -> Result<String, TemplateError> {
+    let mut bytes = Vec::new();
+    match ownership {
+        Ownership::Generated => write_generated(templates, template, context, &mut bytes)?,
+        Ownership::User => templates.render_to(template, context, &mut bytes)?,
+    }
+    Ok(into_string(bytes))
+}
+
+/// A generated file: [`HEADER`], then the template.
+fn write_generated(
+    templates: &Templates,
+    template: &str,
+    context: minijinja::Value,
+    out: &mut dyn io::Write,
+) -> Result<(), TemplateError> {
+    writeln!(out, "{HEADER}").map_err(TemplateError::Write)?;
+    templates.render_to(template, context, out)
+}
+
+/// Template output is UTF-8 (minijinja writes `str`s), so the lossy conversion never
+/// replaces anything: it only spares an `unwrap`.
+fn into_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+/// `workspace.contracts` for the templates: its lists are converted to template values
+/// an item at a time, when read.
+fn contracts_value(contracts: view::Contracts) -> minijinja::Value {
+    // Destructured, so that a field added to the view cannot be forgotten here.
+    let view::Contracts {
+        package,
+        lib,
+        data,
+        messages,
+        replies,
+    } = contracts;
+    minijinja::context! {
+        package => package,
+        lib => lib,
+        data => minijinja::Value::from_object(LazySeq(data)),
+        messages => minijinja::Value::from_object(LazySeq(messages)),
+        replies => minijinja::Value::from_object(LazySeq(replies)),
+    }
 }
 
 impl Change {
@@ -203,19 +274,22 @@ pub struct Change {
     pub ownership: Ownership,
 }
 
-/// `workspace.services` for the templates: a sequence whose items are converted to
-/// template values when read, not all up front.
+/// A list for the templates whose items are converted to template values when read,
+/// not all up front.
 #[derive(Debug)]
-struct LazyServices(Vec<view::ServiceCrate>);
+struct LazySeq<T>(Vec<T>);
 
-impl minijinja::value::Object for LazyServices {
+impl<T> minijinja::value::Object for LazySeq<T>
+where
+    T: serde::Serialize + std::fmt::Debug + Send + Sync + 'static,
+{
     fn repr(self: &Arc<Self>) -> minijinja::value::ObjectRepr {
         minijinja::value::ObjectRepr::Seq
     }
 
     fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        let service = self.0.get(key.as_usize()?)?;
-        Some(minijinja::Value::from_serialize(service))
+        let item = self.0.get(key.as_usize()?)?;
+        Some(minijinja::Value::from_serialize(item))
     }
 
     fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
@@ -261,24 +335,19 @@ pub fn update(
 ) -> Result<Update, GenerateError> {
     // Listed before anything is staged: the writer's temporary files are no leftovers.
     let earlier = generated_files(out)?;
-    let mut writer = (mode == Mode::Write).then(|| BatchWriter::new(out));
-    let mut planned = HashSet::new();
-    let mut changes = Vec::new();
-    render_each(analysis, templates, |file| {
-        let status = status(out, &file)?;
-        if status != FileStatus::UpToDate {
-            changes.push(Change {
-                path: file.path.clone(),
-                status,
-                ownership: file.ownership,
-            });
-            if let Some(writer) = &mut writer {
-                writer.write(file.path.as_str(), file.contents.into_bytes());
-            }
-        }
-        planned.insert(file.path);
-        Ok::<(), GenerateError>(())
-    })?;
+    let mut updater = Updater {
+        out,
+        writer: (mode == Mode::Write).then(|| BatchWriter::new(out)),
+        planned: HashSet::new(),
+        changes: Vec::new(),
+    };
+    render_each(analysis, templates, &mut updater)?;
+    let Updater {
+        writer,
+        planned,
+        mut changes,
+        ..
+    } = updater;
     let obsolete = obsolete(out, earlier, &planned)?;
     if let Some(writer) = writer {
         writer.finish()?;
@@ -291,6 +360,61 @@ pub fn update(
         files: planned.len(),
         changes,
     })
+}
+
+/// The [`Sink`] of [`update`]: compares each file with `out` and, writing, stages
+/// what differs.
+struct Updater<'a> {
+    out: &'a OutputDir,
+    writer: Option<BatchWriter>,
+    planned: HashSet<String>,
+    changes: Vec<Change>,
+}
+
+impl Updater<'_> {
+    fn record(&mut self, path: String, status: FileStatus, ownership: Ownership) {
+        if status != FileStatus::UpToDate {
+            self.changes.push(Change {
+                path: path.clone(),
+                status,
+                ownership,
+            });
+        }
+        self.planned.insert(path);
+    }
+}
+
+impl Sink for Updater<'_> {
+    type Error = GenerateError;
+
+    fn file(&mut self, file: OutputFile) -> Result<(), GenerateError> {
+        let status = status(self.out, &file)?;
+        if status != FileStatus::UpToDate
+            && let Some(writer) = &mut self.writer
+        {
+            writer.write(file.path.as_str(), file.contents.into_bytes());
+        }
+        self.record(file.path, status, file.ownership);
+        Ok(())
+    }
+
+    fn stream(
+        &mut self,
+        path: String,
+        render: &mut dyn FnMut(&mut dyn io::Write) -> Result<(), TemplateError>,
+    ) -> Result<(), GenerateError> {
+        let mut fill = |out: &mut dyn io::Write| render(out).map_err(GenerateError::from);
+        let status = match &mut self.writer {
+            Some(writer) => {
+                let (status, staged) = self.out.stage_streamed(&path, &mut fill)?;
+                writer.add_staged(staged);
+                status
+            }
+            None => self.out.status_streamed(&path, &mut fill)?,
+        };
+        self.record(path, status, Ownership::Generated);
+        Ok(())
+    }
 }
 
 /// Whether a file needs writing: a generated file when its bytes differ, a user file

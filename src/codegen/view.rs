@@ -40,15 +40,17 @@ pub struct DataType {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldView {
-    pub ident: String,
-    pub wire: String,
+    // `SmolStr`s: identifiers, names and types are short, and stored inline they spare
+    // a heap block each (a workspace has tens of thousands of fields).
+    pub ident: SmolStr,
+    pub wire: SmolStr,
     /// Whether serde needs `rename` (the identifier differs from the spec's name).
     pub rename: bool,
     /// The type inside the contracts crate's `generated` module.
-    pub ty: String,
+    pub ty: SmolStr,
     pub doc: Option<String>,
     #[serde(skip)]
-    data: Option<String>,
+    data: Option<SmolStr>,
 }
 
 #[derive(Debug, Serialize)]
@@ -451,11 +453,11 @@ impl<'a> Builder<'a> {
         };
         FieldView {
             rename: unraw(&ident) != name,
-            ident,
-            wire: name.to_owned(),
-            ty,
+            ident: ident.into(),
+            wire: name.into(),
+            ty: ty.into(),
             doc,
-            data: Some(data.id.value.to_string()),
+            data: Some(data.id.value.clone()),
         }
     }
 
@@ -974,10 +976,11 @@ impl<'a> Builder<'a> {
                     .flat_map(|message| &message.fields)
                     .filter(|field| {
                         field.data.as_deref() == Some(data.id.value.as_str())
-                            && field_idents.get(field.wire.as_str()) == Some(&field.ident)
+                            && field_idents.get(field.wire.as_str()).map(String::as_str)
+                                == Some(field.ident.as_str())
                     })
                     .map(|field| CopyField {
-                        ident: field.ident.clone(),
+                        ident: field.ident.to_string(),
                         clone: !matches!(field.ty.as_str(), "bool" | "i64"),
                     })
                     .collect();
@@ -1123,7 +1126,7 @@ impl<'a> Builder<'a> {
 
 fn merge_fields(entry: &mut Roles, fields: Vec<FieldView>) {
     entry.fields_known = true;
-    let mut used: BTreeSet<String> = entry.fields.iter().map(|f| f.ident.clone()).collect();
+    let mut used: BTreeSet<SmolStr> = entry.fields.iter().map(|f| f.ident.clone()).collect();
     for mut field in fields {
         if entry.fields.iter().any(|f| f.wire == field.wire) {
             continue;
@@ -1133,7 +1136,7 @@ fn merge_fields(entry: &mut Roles, fields: Vec<FieldView>) {
             for taken in &used {
                 idents.reserve(taken);
             }
-            field.ident = idents.name(&field.wire);
+            field.ident = idents.name(&field.wire).into();
             field.rename = unraw(&field.ident) != field.wire;
         }
         used.insert(field.ident.clone());

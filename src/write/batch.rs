@@ -94,6 +94,15 @@ impl BatchWriter {
         }
     }
 
+    /// Adds a file the caller staged itself ([`OutputDir::stage_streamed`]), to be put
+    /// in place with the others, in the order handed over.
+    pub fn add_staged(&mut self, staged: Staged) {
+        let number = self.handed_over;
+        self.handed_over += 1;
+        let mut outcome = self.outcome.lock().unwrap_or_else(|e| e.into_inner());
+        outcome.staged.push((number, staged));
+    }
+
     /// Whether a file failed to be written (the rest are skipped: stop rendering).
     pub fn has_failed(&self) -> bool {
         self.failed.load(Ordering::Relaxed)

@@ -23,6 +23,7 @@
 mod batch;
 mod list;
 mod path;
+mod stream;
 #[cfg(test)]
 mod tests;
 
@@ -218,42 +219,18 @@ pub enum Staged {
 /// it. Dropped without [`Pending::commit`], the temporary file is removed.
 #[derive(Debug)]
 pub struct Pending {
-    temp: PathBuf,
     target: PathBuf,
+    /// Names the temporary file ([`Pending::temp`]); the name is derived when needed
+    /// rather than kept, since a batch holds tens of thousands of pending files.
+    number: u64,
     committed: bool,
 }
 
 impl Pending {
-    /// Writes `bytes` to a fresh temporary file beside `target`. The temporary file is
-    /// created exclusively, so it never writes through a link.
+    /// Writes `bytes` to a fresh temporary file beside `target`.
     fn create(target: PathBuf, bytes: &[u8]) -> Result<Pending, WriteError> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let folder = match target.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = target
-            .file_name()
-            .ok_or(WriteError::Empty)?
-            .to_string_lossy()
-            .into_owned();
-        let temp = folder.join(format!(
-            ".{name}.{}.{}.tmp",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        // From here on, dropping the pending file removes the temporary file.
-        let pending = Pending {
-            temp,
-            target,
-            committed: false,
-        };
-        let written = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&pending.temp)
-            .and_then(|mut file| file.write_all(bytes));
-        match written {
+        let (pending, mut file) = Pending::create_empty(target)?;
+        match file.write_all(bytes) {
             Ok(()) => Ok(pending),
             Err(source) => Err(WriteError::Io {
                 path: pending.target.clone(),
@@ -262,9 +239,53 @@ impl Pending {
         }
     }
 
+    /// A fresh, empty temporary file beside `target`, open for writing. It is created
+    /// exclusively, so it never writes through a link.
+    fn create_empty(target: PathBuf) -> Result<(Pending, fs::File), WriteError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        target.file_name().ok_or(WriteError::Empty)?;
+        // From here on, dropping the pending file removes the temporary file.
+        let pending = Pending {
+            target,
+            number: COUNTER.fetch_add(1, Ordering::Relaxed),
+            committed: false,
+        };
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(pending.temp())
+        {
+            Ok(file) => Ok((pending, file)),
+            Err(source) => Err(WriteError::Io {
+                path: pending.target.clone(),
+                source,
+            }),
+        }
+    }
+
+    /// The temporary file: hidden, beside the target, unique to this process and file.
+    fn temp(&self) -> PathBuf {
+        // The process id is read once: glibc makes every `getpid` a system call.
+        static PROCESS: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let name = self
+            .target
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        let temp = format!(
+            ".{name}.{}.{}.tmp",
+            PROCESS.get_or_init(std::process::id),
+            self.number
+        );
+        match self.target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.join(temp),
+            _ => PathBuf::from(temp),
+        }
+    }
+
     /// Renames the temporary file over the target (not synced: see the module doc).
     pub fn commit(mut self) -> Result<PathBuf, WriteError> {
-        fs::rename(&self.temp, &self.target).map_err(io_error(&self.target))?;
+        fs::rename(self.temp(), &self.target).map_err(io_error(&self.target))?;
         self.committed = true;
         Ok(std::mem::take(&mut self.target))
     }
@@ -273,7 +294,7 @@ impl Pending {
 impl Drop for Pending {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_file(&self.temp);
+            let _ = fs::remove_file(self.temp());
         }
     }
 }

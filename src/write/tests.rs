@@ -1,5 +1,6 @@
 use std::fs;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use super::*;
 
@@ -284,4 +285,168 @@ fn a_dropped_batch_puts_nothing_in_place_and_leaves_no_temporary_file() {
         .collect();
     assert_eq!(leftovers.len(), 2, "{leftovers:?}"); // kept.txt and the folder sub
     fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Stages `new` by streaming it in `chunk`-sized writes over whatever `old` left on
+/// disk, commits it, and returns the status the stage reported.
+fn stream_over(dir: &Path, old: Option<&[u8]>, new: &[u8], chunk: usize) -> FileStatus {
+    let out = OutputDir::create(dir).unwrap();
+    if let Some(old) = old {
+        fs::write(dir.join("f.rs"), old).unwrap();
+    }
+    let (status, staged) = out
+        .stage_streamed("f.rs", |w: &mut dyn Write| {
+            for piece in new.chunks(chunk.max(1)) {
+                w.write_all(piece).map_err(|source| WriteError::Io {
+                    path: PathBuf::from("f.rs"),
+                    source,
+                })?;
+            }
+            Ok::<(), WriteError>(())
+        })
+        .unwrap();
+    match staged {
+        Staged::Unchanged(_) => assert_eq!(status, FileStatus::UpToDate),
+        Staged::Pending(pending) => {
+            pending.commit().unwrap();
+        }
+    }
+    status
+}
+
+/// The names in a folder, sorted (temporary files included).
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn streamed_file_is_staged_whatever_stood_there_before() {
+    let dir = scratch("stream-cases");
+    let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let mut changed_late = big.clone();
+    changed_late[250_000] ^= 1;
+    // (case, what stood there, what is written, the status expected)
+    type Case<'a> = (&'a str, Option<&'a [u8]>, &'a [u8], FileStatus);
+    let cases: [Case; 6] = [
+        ("missing", None, &big, FileStatus::Missing),
+        ("equal", Some(&big), &big, FileStatus::UpToDate),
+        (
+            "differs past the buffer",
+            Some(&big),
+            &changed_late,
+            FileStatus::Stale,
+        ),
+        (
+            "new is shorter",
+            Some(&big),
+            &big[..200_000],
+            FileStatus::Stale,
+        ),
+        ("new is longer", Some(&big[..100]), &big, FileStatus::Stale),
+        ("new is empty", Some(b"x"), b"", FileStatus::Stale),
+    ];
+    for (case, old, new, expected) in cases {
+        let _ = fs::remove_dir_all(&dir);
+        let status = stream_over(&dir, old, new, 7_000);
+        assert_eq!(status, expected, "{case}");
+        assert_eq!(fs::read(dir.join("f.rs")).unwrap(), new, "{case}");
+        assert_eq!(names(&dir), ["f.rs"], "{case}: no temporary file left");
+    }
+}
+
+#[test]
+fn streamed_equal_file_keeps_its_modification_time() {
+    let dir = scratch("stream-mtime");
+    fs::write(dir.join("f.rs"), b"same bytes").unwrap();
+    let before = fs::metadata(dir.join("f.rs")).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(
+        stream_over(&dir, None, b"same bytes", 3),
+        FileStatus::UpToDate
+    );
+    let after = fs::metadata(dir.join("f.rs")).unwrap().modified().unwrap();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn streamed_file_that_fails_half_way_leaves_the_old_file_and_no_temporary() {
+    let dir = scratch("stream-fail");
+    let out = OutputDir::create(&dir).unwrap();
+    fs::write(dir.join("f.rs"), b"old").unwrap();
+    let result = out.stage_streamed("f.rs", |w: &mut dyn Write| {
+        w.write_all(b"new and longer than a buffer? no, but it differs")
+            .unwrap();
+        Err::<(), WriteError>(WriteError::Empty)
+    });
+    assert!(matches!(result, Err(WriteError::Empty)));
+    assert_eq!(fs::read(dir.join("f.rs")).unwrap(), b"old");
+    assert_eq!(names(&dir), ["f.rs"]);
+}
+
+#[test]
+fn streamed_status_compares_without_writing() {
+    let dir = scratch("stream-status");
+    let out = OutputDir::open(dir.join("out")).unwrap();
+    let fill = |text: &'static [u8]| {
+        move |w: &mut dyn Write| {
+            w.write_all(text).map_err(|source| WriteError::Io {
+                path: PathBuf::new(),
+                source,
+            })
+        }
+    };
+    assert_eq!(
+        out.status_streamed("a/b.rs", fill(b"x")).unwrap(),
+        FileStatus::Missing
+    );
+    assert!(!dir.join("out").exists(), "comparing creates no folder");
+    fs::create_dir_all(dir.join("out/a")).unwrap();
+    fs::write(dir.join("out/a/b.rs"), b"old").unwrap();
+    assert_eq!(
+        out.status_streamed("a/b.rs", fill(b"old")).unwrap(),
+        FileStatus::UpToDate
+    );
+    assert_eq!(
+        out.status_streamed("a/b.rs", fill(b"new")).unwrap(),
+        FileStatus::Stale
+    );
+    assert_eq!(fs::read(dir.join("out/a/b.rs")).unwrap(), b"old");
+    assert_eq!(names(&dir.join("out/a")), ["b.rs"]);
+}
+
+#[test]
+fn streamed_file_refuses_a_folder_in_its_place() {
+    let dir = scratch("stream-folder");
+    let out = OutputDir::create(&dir).unwrap();
+    fs::create_dir_all(dir.join("f.rs")).unwrap();
+    let result = out.stage_streamed("f.rs", |_: &mut dyn Write| Ok::<(), WriteError>(()));
+    assert!(matches!(result, Err(WriteError::NotAFolder { .. })));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever stood there and however the producer splits its writes, the file ends
+    /// up holding exactly the new bytes, and the status says how it compared.
+    #[test]
+    fn streamed_file_ends_up_holding_the_new_bytes(
+        old in proptest::option::of(proptest::collection::vec(0u8..4, 0..200_000)),
+        new in proptest::collection::vec(0u8..4, 0..200_000),
+        chunk in 1usize..100_000,
+    ) {
+        let dir = scratch("stream-prop");
+        let status = stream_over(&dir, old.as_deref(), &new, chunk);
+        let expected = match &old {
+            None => FileStatus::Missing,
+            Some(old) if *old == new => FileStatus::UpToDate,
+            Some(_) => FileStatus::Stale,
+        };
+        proptest::prop_assert_eq!(status, expected);
+        proptest::prop_assert_eq!(fs::read(dir.join("f.rs")).unwrap(), new);
+        proptest::prop_assert_eq!(names(&dir), vec!["f.rs".to_owned()]);
+    }
 }
