@@ -338,63 +338,74 @@ pub fn update(
     let mut updater = Updater {
         out,
         writer: (mode == Mode::Write).then(|| BatchWriter::new(out)),
-        planned: HashSet::new(),
-        changes: Vec::new(),
+        files: Vec::new(),
+        checked: Vec::new(),
     };
     render_each(analysis, templates, &mut updater)?;
     let Updater {
         writer,
-        planned,
-        mut changes,
+        files,
+        checked,
         ..
     } = updater;
+    let before = match writer {
+        Some(writer) => {
+            let written = writer.finish_reporting()?;
+            written.into_iter().map(|written| written.before).collect()
+        }
+        None => checked,
+    };
+    let planned: HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
     let obsolete = obsolete(out, earlier, &planned)?;
-    if let Some(writer) = writer {
-        writer.finish()?;
+    if mode == Mode::Write {
         for change in &obsolete {
             out.remove(&change.path)?;
         }
     }
+    let count = files.len();
+    let mut changes: Vec<Change> = files
+        .into_iter()
+        .zip(before)
+        .filter(|(_, status)| *status != FileStatus::UpToDate)
+        .map(|((path, ownership), status)| Change {
+            path,
+            status,
+            ownership,
+        })
+        .collect();
     changes.extend(obsolete);
     Ok(Update {
-        files: planned.len(),
+        files: count,
         changes,
     })
 }
 
-/// The [`Sink`] of [`update`]: compares each file with `out` and, writing, stages
-/// what differs.
+/// The [`Sink`] of [`update`]. Writing, every file goes to the [`BatchWriter`], whose
+/// threads compare it with the disk (so the rendering thread never waits on the
+/// disk); checking, each file is compared here.
 struct Updater<'a> {
     out: &'a OutputDir,
     writer: Option<BatchWriter>,
-    planned: HashSet<String>,
-    changes: Vec<Change>,
-}
-
-impl Updater<'_> {
-    fn record(&mut self, path: String, status: FileStatus, ownership: Ownership) {
-        if status != FileStatus::UpToDate {
-            self.changes.push(Change {
-                path: path.clone(),
-                status,
-                ownership,
-            });
-        }
-        self.planned.insert(path);
-    }
+    /// Every file of the workspace, in the order rendered.
+    files: Vec<(String, Ownership)>,
+    /// Checking: what each file is on disk, in the same order.
+    checked: Vec<FileStatus>,
 }
 
 impl Sink for Updater<'_> {
     type Error = GenerateError;
 
     fn file(&mut self, file: OutputFile) -> Result<(), GenerateError> {
-        let status = status(self.out, &file)?;
-        if status != FileStatus::UpToDate
-            && let Some(writer) = &mut self.writer
-        {
-            writer.write(file.path.as_str(), file.contents.into_bytes());
+        match (&mut self.writer, file.ownership) {
+            (Some(writer), Ownership::Generated) => {
+                writer.write(file.path.as_str(), file.contents.into_bytes());
+            }
+            (Some(writer), Ownership::User) => {
+                writer.create(file.path.as_str(), file.contents.into_bytes());
+            }
+            (None, _) => self.checked.push(status(self.out, &file)?),
         }
-        self.record(file.path, status, file.ownership);
+        self.files.push((file.path, file.ownership));
         Ok(())
     }
 
@@ -404,15 +415,16 @@ impl Sink for Updater<'_> {
         render: &mut dyn FnMut(&mut dyn io::Write) -> Result<(), TemplateError>,
     ) -> Result<(), GenerateError> {
         let mut fill = |out: &mut dyn io::Write| render(out).map_err(GenerateError::from);
-        let status = match &mut self.writer {
+        match &mut self.writer {
             Some(writer) => {
-                let (status, staged) = self.out.stage_streamed(&path, &mut fill)?;
-                writer.add_staged(staged);
-                status
+                let (before, staged) = self.out.stage_streamed(&path, &mut fill)?;
+                writer.add_staged(before, staged);
             }
-            None => self.out.status_streamed(&path, &mut fill)?,
-        };
-        self.record(path, status, Ownership::Generated);
+            None => self
+                .checked
+                .push(self.out.status_streamed(&path, &mut fill)?),
+        }
+        self.files.push((path, Ownership::Generated));
         Ok(())
     }
 }
@@ -445,11 +457,11 @@ fn generated_files(out: &OutputDir) -> Result<Vec<String>, WriteError> {
 fn obsolete(
     out: &OutputDir,
     earlier: Vec<String>,
-    planned: &HashSet<String>,
+    planned: &HashSet<&str>,
 ) -> Result<Vec<Change>, WriteError> {
     let mut obsolete = Vec::new();
     for path in earlier {
-        if !planned.contains(&path) && out.read(&path)?.starts_with(HEADER.as_bytes()) {
+        if !planned.contains(path.as_str()) && out.read(&path)?.starts_with(HEADER.as_bytes()) {
             obsolete.push(Change {
                 path,
                 status: FileStatus::Obsolete,

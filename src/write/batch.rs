@@ -21,7 +21,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use super::{OutputDir, Pending, Staged, WriteError};
+use super::{FileStatus, OutputDir, Pending, Policy, Staged, WriteError};
 
 /// How many threads write.
 const WORKERS: usize = 8;
@@ -33,13 +33,22 @@ struct Job {
     number: usize,
     relative: PathBuf,
     bytes: Vec<u8>,
+    policy: Policy,
 }
 
 /// What the writers did, by job number.
 #[derive(Default)]
 struct Outcome {
-    staged: Vec<(usize, Staged)>,
+    staged: Vec<(usize, FileStatus, Staged)>,
     failed: Vec<(usize, WriteError)>,
+}
+
+/// A file handed to a [`BatchWriter`], once put in place: where, and what was on disk
+/// before (a file already up to date is left untouched).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    pub before: FileStatus,
 }
 
 /// Writes files into an [`OutputDir`] on a few threads, each file as
@@ -82,10 +91,21 @@ impl BatchWriter {
 
     /// Queues a file; waits while [`QUEUED`] files are already waiting.
     pub fn write(&mut self, relative: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+        self.queue(relative.into(), bytes.into(), Policy::Replace);
+    }
+
+    /// Queues a file to be written only if nothing is there yet (a file the team owns
+    /// once it exists).
+    pub fn create(&mut self, relative: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+        self.queue(relative.into(), bytes.into(), Policy::CreateOnly);
+    }
+
+    fn queue(&mut self, relative: PathBuf, bytes: Vec<u8>, policy: Policy) {
         let job = Job {
             number: self.handed_over,
-            relative: relative.into(),
-            bytes: bytes.into(),
+            relative,
+            bytes,
+            policy,
         };
         self.handed_over += 1;
         if let Some(sender) = &self.sender {
@@ -96,11 +116,11 @@ impl BatchWriter {
 
     /// Adds a file the caller staged itself ([`OutputDir::stage_streamed`]), to be put
     /// in place with the others, in the order handed over.
-    pub fn add_staged(&mut self, staged: Staged) {
+    pub fn add_staged(&mut self, before: FileStatus, staged: Staged) {
         let number = self.handed_over;
         self.handed_over += 1;
         let mut outcome = self.outcome.lock().unwrap_or_else(|e| e.into_inner());
-        outcome.staged.push((number, staged));
+        outcome.staged.push((number, before, staged));
     }
 
     /// Whether a file failed to be written (the rest are skipped: stop rendering).
@@ -111,7 +131,13 @@ impl BatchWriter {
     /// Waits for every queued file, then renames them all into place: the paths, in
     /// the order handed over. On a failure, nothing is put in place and the failure of
     /// the earliest file that failed is returned.
-    pub fn finish(mut self) -> Result<Vec<PathBuf>, WriteError> {
+    pub fn finish(self) -> Result<Vec<PathBuf>, WriteError> {
+        let written = self.finish_reporting()?;
+        Ok(written.into_iter().map(|written| written.path).collect())
+    }
+
+    /// [`BatchWriter::finish`], also saying what each file was before.
+    pub fn finish_reporting(mut self) -> Result<Vec<Written>, WriteError> {
         self.join();
         let outcome = std::mem::take(&mut *self.outcome.lock().unwrap_or_else(|e| e.into_inner()));
         if let Some((_, error)) = outcome.failed.into_iter().min_by_key(|(number, _)| *number) {
@@ -119,8 +145,14 @@ impl BatchWriter {
             return Err(error);
         }
         let mut staged = outcome.staged;
-        staged.sort_by_key(|(number, _)| *number);
-        commit_all(staged.into_iter().map(|(_, staged)| staged).collect())
+        staged.sort_by_key(|(number, ..)| *number);
+        let before: Vec<FileStatus> = staged.iter().map(|(_, before, _)| *before).collect();
+        let paths = commit_all(staged.into_iter().map(|(.., staged)| staged).collect())?;
+        Ok(paths
+            .into_iter()
+            .zip(before)
+            .map(|(path, before)| Written { path, before })
+            .collect())
     }
 
     fn join(&mut self) {
@@ -156,10 +188,10 @@ fn work(
         if failed.load(Ordering::Relaxed) {
             continue;
         }
-        let result = out.stage(&job.relative, &job.bytes);
+        let result = out.stage_as(&job.relative, &job.bytes, job.policy);
         let mut outcome = outcome.lock().unwrap_or_else(|e| e.into_inner());
         match result {
-            Ok(staged) => outcome.staged.push((job.number, staged)),
+            Ok((before, staged)) => outcome.staged.push((job.number, before, staged)),
             Err(error) => {
                 failed.store(true, Ordering::Relaxed);
                 outcome.failed.push((job.number, error));

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-pub use batch::BatchWriter;
+pub use batch::{BatchWriter, Written};
 
 /// Why a file could not be written (or read, listed, removed).
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +82,14 @@ pub enum FileStatus {
     Obsolete,
 }
 
+/// Whether staging replaces a file that differs, or only creates a missing one (a file
+/// the team owns once it exists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    Replace,
+    CreateOnly,
+}
+
 /// A folder that generated files are written into, and never out of.
 #[derive(Debug, Clone)]
 pub struct OutputDir {
@@ -93,6 +101,8 @@ pub struct OutputDir {
     /// `realpath` and maybe a `mkdir` per component. Shared by clones, so the threads
     /// of a [`BatchWriter`] resolve each folder once.
     resolved: Arc<Mutex<HashMap<PathBuf, PathBuf>>>,
+    /// Held while a folder that is not in `resolved` yet is being resolved.
+    resolving: Arc<Mutex<()>>,
 }
 
 impl OutputDir {
@@ -117,6 +127,7 @@ impl OutputDir {
         Ok(OutputDir {
             root: canonical,
             resolved: Arc::default(),
+            resolving: Arc::default(),
         })
     }
 
@@ -138,29 +149,45 @@ impl OutputDir {
     /// target, not yet in place ([`Pending::commit`] renames it over the target, dropping
     /// it removes it).
     pub fn stage(&self, relative: impl AsRef<Path>, bytes: &[u8]) -> Result<Staged, WriteError> {
+        self.stage_as(relative, bytes, Policy::Replace)
+            .map(|(_, staged)| staged)
+    }
+
+    /// [`OutputDir::stage`] under a policy, also saying what the file on disk was.
+    pub fn stage_as(
+        &self,
+        relative: impl AsRef<Path>,
+        bytes: &[u8],
+        policy: Policy,
+    ) -> Result<(FileStatus, Staged), WriteError> {
         let relative = relative.as_ref();
         let target = self.target(relative, true)?;
-        match fs::symlink_metadata(&target.path) {
-            Ok(metadata) if metadata.is_dir() => {
+        let status = match &target.metadata {
+            Some(metadata) if metadata.is_dir() => {
                 return Err(WriteError::NotAFolder {
                     path: relative.to_path_buf(),
                     blocker: target.path,
                 });
             }
-            Ok(metadata) if metadata.is_file() && holds(&target.path, &metadata, bytes) => {
-                return Ok(Staged::Unchanged(target.path));
+            Some(_) if policy == Policy::CreateOnly => {
+                return Ok((FileStatus::UpToDate, Staged::Unchanged(target.path)));
             }
-            _ => {}
-        }
-        match Pending::create(target.path, bytes) {
+            Some(metadata) if metadata.is_file() && holds(&target.path, metadata, bytes) => {
+                return Ok((FileStatus::UpToDate, Staged::Unchanged(target.path)));
+            }
+            Some(_) => FileStatus::Stale,
+            None => FileStatus::Missing,
+        };
+        let pending = match Pending::create(target.path, bytes) {
             Err(WriteError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
                 // A remembered folder was removed since: resolve (and create) it again.
                 self.forget_folders();
                 let target = self.target(relative, true)?;
-                Pending::create(target.path, bytes).map(Staged::Pending)
+                Pending::create(target.path, bytes)?
             }
-            staged => staged.map(Staged::Pending),
-        }
+            staged => staged?,
+        };
+        Ok((status, Staged::Pending(pending)))
     }
 
     /// The bytes of a file inside the folder.

@@ -29,7 +29,7 @@ impl OutputDir {
         fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
     ) -> Result<(FileStatus, Staged), E> {
         let target = self.target(relative.as_ref(), true)?;
-        let existing = existing_file(relative.as_ref(), &target.path)?;
+        let existing = existing_file(relative.as_ref(), &target.path, target.metadata.as_ref())?;
         let mut sink = StreamingFile::new(target.path, existing, true)?;
         sink.fill(fill)?;
         Ok(sink.finish()?)
@@ -44,7 +44,7 @@ impl OutputDir {
     ) -> Result<FileStatus, E> {
         let target = self.target(relative.as_ref(), false)?;
         let existing = match target.folder {
-            Some(_) => existing_file(relative.as_ref(), &target.path)?,
+            Some(_) => existing_file(relative.as_ref(), &target.path, target.metadata.as_ref())?,
             None => None,
         };
         let mut sink = StreamingFile::new(target.path, existing, false)?;
@@ -53,22 +53,26 @@ impl OutputDir {
     }
 }
 
-/// The regular file at `path`, opened for comparing; `None` when there is none.
-fn existing_file(relative: &Path, path: &Path) -> Result<Option<File>, WriteError> {
-    match fs::symlink_metadata(path) {
-        Ok(metadata) if metadata.is_dir() => Err(WriteError::NotAFolder {
+/// The regular file at `path` (whose metadata, not followed, is `metadata`), opened
+/// for comparing; `None` when there is none.
+fn existing_file(
+    relative: &Path,
+    path: &Path,
+    metadata: Option<&fs::Metadata>,
+) -> Result<Option<File>, WriteError> {
+    match metadata {
+        Some(metadata) if metadata.is_dir() => Err(WriteError::NotAFolder {
             path: relative.to_path_buf(),
             blocker: path.to_path_buf(),
         }),
-        Ok(_) => match File::open(path) {
+        Some(_) => match File::open(path) {
             Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => Ok(Some(file)),
             // A link to nothing, or to something that is no file: replaced by the rename.
             Ok(_) => Ok(None),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(error) => Err(io_error(path)(error)),
         },
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(io_error(path)(error)),
+        None => Ok(None),
     }
 }
 

@@ -450,3 +450,51 @@ proptest::proptest! {
         proptest::prop_assert_eq!(names(&dir), vec!["f.rs".to_owned()]);
     }
 }
+
+#[test]
+fn batch_reports_what_each_file_was_and_only_creates_a_file_that_is_missing() {
+    let dir = scratch("batch-report");
+    fs::write(dir.join("same.txt"), b"same").unwrap();
+    fs::write(dir.join("stale.txt"), b"old").unwrap();
+    fs::write(dir.join("theirs.txt"), b"edited by the team").unwrap();
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    writer.write("same.txt", "same");
+    writer.write("stale.txt", "new");
+    writer.write("sub/missing.txt", "fresh");
+    writer.create("theirs.txt", "template text");
+    writer.create("sub/yours.txt", "template text");
+    let before: Vec<(String, FileStatus)> = writer
+        .finish_reporting()
+        .unwrap()
+        .into_iter()
+        .map(|w| {
+            (
+                w.path
+                    .strip_prefix(out.root())
+                    .unwrap()
+                    .display()
+                    .to_string(),
+                w.before,
+            )
+        })
+        .collect();
+    let expected = [
+        ("same.txt", FileStatus::UpToDate),
+        ("stale.txt", FileStatus::Stale),
+        ("sub/missing.txt", FileStatus::Missing),
+        ("theirs.txt", FileStatus::UpToDate),
+        ("sub/yours.txt", FileStatus::Missing),
+    ]
+    .map(|(path, status)| (path.to_owned(), status));
+    assert_eq!(before, expected);
+    assert_eq!(fs::read(dir.join("stale.txt")).unwrap(), b"new");
+    assert_eq!(
+        fs::read(dir.join("theirs.txt")).unwrap(),
+        b"edited by the team"
+    );
+    assert_eq!(
+        fs::read(dir.join("sub/yours.txt")).unwrap(),
+        b"template text"
+    );
+}
