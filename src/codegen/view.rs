@@ -16,15 +16,15 @@ use crate::saga::CompensationPath;
 #[derive(Debug, Serialize)]
 pub struct Workspace {
     /// The system's name as written in the spec.
-    pub system: String,
+    pub system: SmolStr,
     pub contracts: Contracts,
     pub services: Vec<ServiceCrate>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Contracts {
-    pub package: String,
-    pub lib: String,
+    pub package: SmolStr,
+    pub lib: SmolStr,
     pub data: Vec<DataType>,
     pub messages: Vec<MessageType>,
     pub replies: Vec<ReplyEnum>,
@@ -32,8 +32,8 @@ pub struct Contracts {
 
 #[derive(Debug, Serialize)]
 pub struct DataType {
-    pub ident: String,
-    pub wire: String,
+    pub ident: SmolStr,
+    pub wire: SmolStr,
     pub doc: Vec<String>,
     pub fields: Vec<FieldView>,
 }
@@ -55,38 +55,38 @@ pub struct FieldView {
 
 #[derive(Debug, Serialize)]
 pub struct MessageType {
-    pub ident: String,
-    pub wire: String,
+    pub ident: SmolStr,
+    pub wire: SmolStr,
     pub doc: Vec<String>,
     pub fields: Vec<FieldView>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ReplyEnum {
-    pub ident: String,
-    pub command: String,
+    pub ident: SmolStr,
+    pub command: SmolStr,
     pub variants: Vec<Variant>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Variant {
-    pub ident: String,
-    pub wire: String,
+    pub ident: SmolStr,
+    pub wire: SmolStr,
     /// The type, as a path from a service crate.
-    pub ty: String,
+    pub ty: SmolStr,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ServiceCrate {
-    pub id: String,
-    pub label: String,
-    pub package: String,
-    pub lib: String,
+    pub id: SmolStr,
+    pub label: SmolStr,
+    pub package: SmolStr,
+    pub lib: SmolStr,
     /// Folder, relative to the workspace.
-    pub dir: String,
-    pub contracts_package: String,
+    pub dir: SmolStr,
+    pub contracts_package: SmolStr,
     /// The name service crates use for the contracts crate (`contracts`).
-    pub contracts_lib: String,
+    pub contracts_lib: SmolStr,
     pub aggregates: Vec<AggregateView>,
     pub commands: Vec<CommandHandler>,
     pub subscriptions: Vec<Subscription>,
@@ -98,19 +98,19 @@ pub struct ServiceCrate {
 
 #[derive(Debug, Serialize)]
 pub struct AggregateView {
-    pub ident: String,
-    pub test_ident: String,
-    pub wire: String,
+    pub ident: SmolStr,
+    pub test_ident: SmolStr,
+    pub wire: SmolStr,
     pub doc: Vec<String>,
     /// The contracts data struct it holds, when the data is declared.
-    pub data_ty: Option<String>,
+    pub data_ty: Option<SmolStr>,
     pub lifecycle: Option<Lifecycle>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Lifecycle {
-    pub state_ident: String,
-    pub event_ident: String,
+    pub state_ident: SmolStr,
+    pub event_ident: SmolStr,
     pub states: Vec<StateView>,
     pub events: Vec<LifecycleEvent>,
     /// Match arms of `apply`, in spec order.
@@ -120,27 +120,27 @@ pub struct Lifecycle {
     /// Some events copy no field: the copy `match` needs a catch-all arm.
     pub copy_catch_all: bool,
     /// Legal transitions for the tests: (from expression, event index, to ident).
-    pub legal: Vec<(String, usize, String)>,
+    pub legal: Vec<(SmolStr, usize, SmolStr)>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct StateView {
-    pub ident: String,
-    pub wire: String,
+    pub ident: SmolStr,
+    pub wire: SmolStr,
 }
 
 #[derive(Debug, Serialize)]
 pub struct LifecycleEvent {
-    pub ident: String,
-    pub wire: String,
-    pub ty: String,
+    pub ident: SmolStr,
+    pub wire: SmolStr,
+    pub ty: SmolStr,
     /// Fields of the aggregate's data that the event carries: copied on apply.
     pub copies: Vec<CopyField>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct CopyField {
-    pub ident: String,
+    pub ident: SmolStr,
     /// `false` for `Copy` types (`bool`, `i64`): no `.clone()` needed.
     pub clone: bool,
 }
@@ -148,66 +148,66 @@ pub struct CopyField {
 #[derive(Debug, Serialize)]
 pub struct Arm {
     /// `None`, or `Some(State::A | State::B)`.
-    pub from: String,
-    pub event: String,
-    pub to: String,
+    pub from: SmolStr,
+    pub event: SmolStr,
+    pub to: SmolStr,
 }
 
 #[derive(Debug, Serialize)]
 pub struct CommandHandler {
-    pub trait_ident: String,
+    pub trait_ident: SmolStr,
     /// The trait's method: distinct across the service, so one type can implement
     /// every handler without ambiguous calls.
-    pub method: String,
-    pub ty: String,
-    pub wire: String,
-    pub senders: Vec<String>,
+    pub method: SmolStr,
+    pub ty: SmolStr,
+    pub wire: SmolStr,
+    pub senders: Vec<SmolStr>,
     /// `()` when the command declares no reply.
-    pub reply_ty: String,
+    pub reply_ty: SmolStr,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Subscription {
-    pub trait_ident: String,
+    pub trait_ident: SmolStr,
     /// The trait's method: distinct across the service, so one type can implement
     /// every handler without ambiguous calls.
-    pub method: String,
-    pub ty: String,
-    pub wire: String,
+    pub method: SmolStr,
+    pub ty: SmolStr,
+    pub wire: SmolStr,
     /// `event` or `message`.
-    pub kind: String,
-    pub from: Vec<String>,
+    pub kind: SmolStr,
+    pub from: Vec<SmolStr>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ReplyHandler {
-    pub trait_ident: String,
+    pub trait_ident: SmolStr,
     /// The trait's method: distinct across the service, so one type can implement
     /// every handler without ambiguous calls.
-    pub method: String,
-    pub ty: String,
-    pub command: String,
-    pub handler: Vec<String>,
+    pub method: SmolStr,
+    pub ty: SmolStr,
+    pub command: SmolStr,
+    pub handler: Vec<SmolStr>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct OutboundView {
-    pub variant: String,
-    pub method: String,
-    pub ty: String,
-    pub wire: String,
+    pub variant: SmolStr,
+    pub method: SmolStr,
+    pub ty: SmolStr,
+    pub wire: SmolStr,
     /// `event`, `command` or `message`.
-    pub kind: String,
-    pub to: Vec<String>,
+    pub kind: SmolStr,
+    pub to: Vec<SmolStr>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Orchestration {
-    pub ident: String,
-    pub test_ident: String,
-    pub action_ident: String,
-    pub wire: String,
-    pub label: String,
+    pub ident: SmolStr,
+    pub test_ident: SmolStr,
+    pub action_ident: SmolStr,
+    pub wire: SmolStr,
+    pub label: SmolStr,
     pub actions: Vec<StateView>,
     pub steps: Vec<SagaStep>,
     pub paths: Vec<PathView>,
@@ -216,45 +216,45 @@ pub struct Orchestration {
 #[derive(Debug, Serialize)]
 pub struct SagaStep {
     pub number: usize,
-    pub service: String,
-    pub action: String,
-    pub action_wire: String,
+    pub service: SmolStr,
+    pub action: SmolStr,
+    pub action_wire: SmolStr,
     /// The go/no-go step.
     pub pivot: bool,
     pub retried: bool,
     /// Expected outcome of its failure: `retry`, `compensate` or `abort`.
-    pub on_failure: String,
-    pub compensations: Vec<String>,
+    pub on_failure: SmolStr,
+    pub compensations: Vec<SmolStr>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PathView {
     pub failed_step: usize,
-    pub actions: Vec<String>,
-    pub wires: Vec<String>,
+    pub actions: Vec<SmolStr>,
+    pub wires: Vec<SmolStr>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Choreography {
-    pub trait_ident: String,
-    pub test_ident: String,
-    pub paths_fn: String,
-    pub wire: String,
-    pub label: String,
+    pub trait_ident: SmolStr,
+    pub test_ident: SmolStr,
+    pub paths_fn: SmolStr,
+    pub wire: SmolStr,
+    pub label: SmolStr,
     pub methods: Vec<ChoreographyMethod>,
     pub paths: Vec<PathView>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ChoreographyMethod {
-    pub ident: String,
+    pub ident: SmolStr,
     pub number: usize,
-    pub wire: String,
+    pub wire: SmolStr,
     /// The event that triggers it (the previous step's `emits`).
-    pub trigger_ty: Option<String>,
-    pub trigger_wire: Option<String>,
+    pub trigger_ty: Option<SmolStr>,
+    pub trigger_wire: Option<SmolStr>,
     /// The event it emits, or `()`.
-    pub output_ty: String,
+    pub output_ty: SmolStr,
     pub compensation_of: Option<usize>,
 }
 
@@ -264,8 +264,12 @@ fn doc_lines(text: &str) -> Vec<String> {
 }
 
 /// Owned copies of names, for a view the templates read.
-fn strings(names: &[SmolStr]) -> Vec<String> {
-    names.iter().map(ToString::to_string).collect()
+fn strings(names: &[SmolStr]) -> Vec<SmolStr> {
+    names.to_vec()
+}
+
+fn strings_of(names: &[String]) -> Vec<SmolStr> {
+    names.iter().map(SmolStr::from).collect()
 }
 
 fn list(names: &[impl AsRef<str>]) -> String {
@@ -362,14 +366,14 @@ pub fn build(analysis: &Analysis) -> Workspace {
         })
         .collect();
     let contracts = Contracts {
-        package: contracts_package,
-        lib: contracts_lib,
+        package: contracts_package.into(),
+        lib: contracts_lib.into(),
         data,
         messages: builder.messages,
         replies,
     };
     Workspace {
-        system,
+        system: system.into(),
         contracts,
         services,
     }
@@ -427,8 +431,8 @@ impl<'a> Builder<'a> {
                     .map(|f| self.field(data, &f.name.value))
                     .collect();
                 DataType {
-                    ident,
-                    wire: data.id.value.to_string(),
+                    ident: ident.into(),
+                    wire: data.id.value.clone(),
                     doc,
                     fields,
                 }
@@ -650,8 +654,8 @@ impl<'a> Builder<'a> {
                 ty: self.message_path(&ident),
             });
             self.messages.push(MessageType {
-                ident,
-                wire: name.to_owned(),
+                ident: ident.into(),
+                wire: name.into(),
                 doc,
                 fields: entry.fields,
             });
@@ -670,14 +674,14 @@ impl<'a> Builder<'a> {
                     let message = self.message(reply).expect("every reply is a message");
                     Variant {
                         ident: message.ident.clone(),
-                        wire: reply.to_string(),
-                        ty: format!("super::messages::{}", message.ident),
+                        wire: reply.as_str().into(),
+                        ty: format!("super::messages::{}", message.ident).into(),
                     }
                 })
                 .collect();
             replies.push(ReplyEnum {
-                ident,
-                command: command.name.to_string(),
+                ident: ident.into(),
+                command: command.name.clone(),
                 variants,
             });
         }
@@ -752,8 +756,9 @@ impl<'a> Builder<'a> {
             .zip(bases)
             .map(|(aggregate, ident)| {
                 let mut view = self.aggregate(aggregate, ident, &mut aggregate_idents);
-                view.test_ident =
-                    test_idents.words(&phrase(&[], &stable_words(&view.ident), &["lifecycle"]));
+                view.test_ident = test_idents
+                    .words(&phrase(&[], &stable_words(&view.ident), &["lifecycle"]))
+                    .into();
                 view
             })
             .collect();
@@ -766,15 +771,16 @@ impl<'a> Builder<'a> {
                 let names = self.names_of(&command.name);
                 let words = phrase(&["handle"], &names.words, &[]);
                 CommandHandler {
-                    trait_ident: handler_idents.words(&words),
-                    method: method_idents.words(&words),
-                    ty: names.ty.clone(),
-                    wire: command.name.to_string(),
+                    trait_ident: handler_idents.words(&words).into(),
+                    method: method_idents.words(&words).into(),
+                    ty: names.ty.as_str().into(),
+                    wire: command.name.clone(),
                     senders: strings(&command.senders),
                     reply_ty: self
                         .reply_tys
                         .get(command.name.as_str())
-                        .map_or_else(|| "()".to_owned(), String::clone),
+                        .map_or_else(|| "()".to_owned(), String::clone)
+                        .into(),
                 }
             })
             .collect();
@@ -783,10 +789,10 @@ impl<'a> Builder<'a> {
             let names = self.names_of(&event.name);
             let words = phrase(&["on"], &names.words, &[]);
             subscriptions.push(Subscription {
-                trait_ident: handler_idents.words(&words),
-                method: method_idents.words(&words),
-                ty: names.ty.clone(),
-                wire: event.name.to_string(),
+                trait_ident: handler_idents.words(&words).into(),
+                method: method_idents.words(&words).into(),
+                ty: names.ty.as_str().into(),
+                wire: event.name.clone(),
                 kind: "event".into(),
                 from: strings(&event.publishers),
             });
@@ -795,10 +801,10 @@ impl<'a> Builder<'a> {
             let names = self.names_of(&message.name);
             let words = phrase(&["on"], &names.words, &[]);
             subscriptions.push(Subscription {
-                trait_ident: handler_idents.words(&words),
-                method: method_idents.words(&words),
-                ty: names.ty.clone(),
-                wire: message.name.to_string(),
+                trait_ident: handler_idents.words(&words).into(),
+                method: method_idents.words(&words).into(),
+                ty: names.ty.as_str().into(),
+                wire: message.name.clone(),
                 kind: "message".into(),
                 from: strings(&message.senders),
             });
@@ -809,10 +815,10 @@ impl<'a> Builder<'a> {
                 let names = self.names_of(&command.name);
                 let words = phrase(&["on"], &names.words, &["reply"]);
                 Some(ReplyHandler {
-                    trait_ident: handler_idents.words(&words),
-                    method: method_idents.words(&words),
-                    ty: reply_ty.clone(),
-                    command: command.name.to_string(),
+                    trait_ident: handler_idents.words(&words).into(),
+                    method: method_idents.words(&words).into(),
+                    ty: reply_ty.as_str().into(),
+                    command: command.name.clone(),
                     handler: strings(&command.handlers),
                 })
             })
@@ -821,14 +827,14 @@ impl<'a> Builder<'a> {
         let mut variants = Idents::new(Case::Pascal);
         let mut methods = Idents::new(Case::Snake);
         let mut outbound = Vec::new();
-        let mut push = |name: &str, kind: &str, verb: &str, to: Vec<String>| {
+        let mut push = |name: &str, kind: &str, verb: &str, to: Vec<SmolStr>| {
             let names = self.names_of(name);
             outbound.push(OutboundView {
-                variant: variants.words(&names.words),
-                method: methods.words(&phrase(&[verb], &names.words, &[])),
-                ty: names.ty.clone(),
-                wire: name.to_owned(),
-                kind: kind.to_owned(),
+                variant: variants.words(&names.words).into(),
+                method: methods.words(&phrase(&[verb], &names.words, &[])).into(),
+                ty: names.ty.as_str().into(),
+                wire: name.into(),
+                kind: kind.into(),
                 to,
             });
         };
@@ -864,28 +870,31 @@ impl<'a> Builder<'a> {
                     let ident = saga_idents.words(&phrase(&[], &words, &["saga"]));
                     let action_ident = saga_idents.words(&phrase(&[], &words, &["action"]));
                     let mut view = orchestration(saga, paths, ident, action_ident);
-                    view.test_ident = test_idents.words(&phrase(&[], &words, &["compensations"]));
+                    view.test_ident = test_idents
+                        .words(&phrase(&[], &words, &["compensations"]))
+                        .into();
                     orchestrations.push(view);
                 }
                 SagaStyle::Choreography if saga.steps.iter().any(|s| s.service.value == id) => {
                     let trait_ident = saga_idents.words(&phrase(&[], &words, &["steps"]));
                     let paths_fn = fn_idents.words(&phrase(&[], &words, &["compensation", "path"]));
                     let mut view = self.choreography(saga, paths, id, trait_ident, paths_fn);
-                    view.test_ident =
-                        test_idents.words(&phrase(&[], &words, &["compensation", "order"]));
+                    view.test_ident = test_idents
+                        .words(&phrase(&[], &words, &["compensation", "order"]))
+                        .into();
                     choreographies.push(view);
                 }
                 _ => {}
             }
         }
         ServiceCrate {
-            id: id.to_owned(),
-            label: service.label().to_owned(),
-            lib: package.replace('-', "_"),
-            package,
-            dir,
-            contracts_package: contracts_package.to_owned(),
-            contracts_lib: self.contracts_lib.clone(),
+            id: id.into(),
+            label: service.label().into(),
+            lib: package.replace('-', "_").into(),
+            package: package.into(),
+            dir: dir.into(),
+            contracts_package: contracts_package.into(),
+            contracts_lib: self.contracts_lib.as_str().into(),
             aggregates,
             commands,
             subscriptions,
@@ -922,11 +931,11 @@ impl<'a> Builder<'a> {
             .filter(|d| !d.transitions.is_empty())
             .map(|data| self.lifecycle(data, &ident, idents));
         AggregateView {
-            ident,
-            test_ident: String::new(),
-            wire: aggregate.id.to_string(),
+            ident: ident.into(),
+            test_ident: SmolStr::default(),
+            wire: aggregate.id.clone(),
             doc,
-            data_ty,
+            data_ty: data_ty.map(SmolStr::from),
             lifecycle,
         }
     }
@@ -948,8 +957,8 @@ impl<'a> Builder<'a> {
         let states: Vec<StateView> = state_names
             .iter()
             .map(|s| StateView {
-                ident: variant_idents.name(s),
-                wire: (*s).to_owned(),
+                ident: variant_idents.name(s).into(),
+                wire: (*s).into(),
             })
             .collect();
         let state_of = |name: &str| {
@@ -980,14 +989,14 @@ impl<'a> Builder<'a> {
                                 == Some(field.ident.as_str())
                     })
                     .map(|field| CopyField {
-                        ident: field.ident.to_string(),
+                        ident: field.ident.clone(),
                         clone: !matches!(field.ty.as_str(), "bool" | "i64"),
                     })
                     .collect();
                 LifecycleEvent {
                     ident: message.map(|m| m.ident.clone()).unwrap_or_default(),
-                    wire: (*name).to_owned(),
-                    ty: self.message_ty(name),
+                    wire: (*name).into(),
+                    ty: self.message_ty(name).into(),
                     copies,
                 }
             })
@@ -1026,7 +1035,7 @@ impl<'a> Builder<'a> {
                 Some(s) => format!("Some({state_ident}::{})", state_of(s)),
             };
             for &f in &new {
-                legal.push((from_expr(f), event_of(event), to.clone()));
+                legal.push((from_expr(f).into(), event_of(event), to.as_str().into()));
             }
             let (creating, existing): (Vec<Option<&str>>, Vec<Option<&str>>) =
                 new.iter().partition(|f| f.is_none());
@@ -1035,7 +1044,7 @@ impl<'a> Builder<'a> {
                 arms.push(Arm {
                     from: "None".into(),
                     event: event_ident.clone(),
-                    to: to.clone(),
+                    to: to.as_str().into(),
                 });
             }
             if !existing.is_empty() {
@@ -1044,17 +1053,17 @@ impl<'a> Builder<'a> {
                     .map(|f| format!("{state_ident}::{}", state_of(f.unwrap_or_default())))
                     .collect();
                 arms.push(Arm {
-                    from: format!("Some({})", alternatives.join(" | ")),
+                    from: format!("Some({})", alternatives.join(" | ")).into(),
                     event: event_ident,
-                    to,
+                    to: to.into(),
                 });
             }
         }
         let complete = decided.len() == (states.len() + 1) * events.len();
         let copy_catch_all = events.iter().any(|e| e.copies.is_empty());
         Lifecycle {
-            state_ident,
-            event_ident,
+            state_ident: state_ident.into(),
+            event_ident: event_ident.into(),
             states,
             events,
             arms,
@@ -1082,42 +1091,43 @@ impl<'a> Builder<'a> {
                 .checked_sub(1)
                 .and_then(|previous| saga.steps[previous].emits.as_ref());
             out.push(ChoreographyMethod {
-                ident: methods.name(&step.action.value),
+                ident: methods.name(&step.action.value).into(),
                 number: step.number,
-                wire: step.action.value.to_string(),
-                trigger_ty: trigger.map(|t| self.message_ty(&t.value)),
-                trigger_wire: trigger.map(|t| t.value.to_string()),
+                wire: step.action.value.clone(),
+                trigger_ty: trigger.map(|t| self.message_ty(&t.value).into()),
+                trigger_wire: trigger.map(|t| t.value.clone()),
                 output_ty: step
                     .emits
                     .as_ref()
-                    .map_or("()".to_owned(), |e| self.message_ty(&e.value)),
+                    .map_or("()".into(), |e| self.message_ty(&e.value))
+                    .into(),
                 compensation_of: None,
             });
             if let Some(compensation) = step.compensation.as_ref().filter(|_| !step.read_only) {
                 out.push(ChoreographyMethod {
-                    ident: methods.name(&compensation.value),
+                    ident: methods.name(&compensation.value).into(),
                     number: step.number,
-                    wire: compensation.value.to_string(),
+                    wire: compensation.value.clone(),
                     trigger_ty: None,
                     trigger_wire: None,
-                    output_ty: "()".to_owned(),
+                    output_ty: "()".into(),
                     compensation_of: Some(step.number),
                 });
             }
         }
         Choreography {
-            trait_ident,
-            test_ident: String::new(),
-            paths_fn,
-            wire: saga.id.value.to_string(),
-            label: saga.label().to_owned(),
+            trait_ident: trait_ident.into(),
+            test_ident: SmolStr::default(),
+            paths_fn: paths_fn.into(),
+            wire: saga.id.value.clone(),
+            label: saga.label().into(),
             methods: out,
             paths: paths
                 .iter()
                 .map(|p| PathView {
                     failed_step: p.failed_step,
                     actions: Vec::new(),
-                    wires: p.compensations.clone(),
+                    wires: strings_of(&p.compensations),
                 })
                 .collect(),
         }
@@ -1152,14 +1162,14 @@ fn orchestration(
 ) -> Orchestration {
     let mut action_idents = Idents::new(Case::Pascal);
     let mut actions: Vec<StateView> = Vec::new();
-    let mut action_of = |name: &str, actions: &mut Vec<StateView>| -> String {
+    let mut action_of = |name: &str, actions: &mut Vec<StateView>| -> SmolStr {
         if let Some(found) = actions.iter().find(|a| a.wire == name) {
             return found.ident.clone();
         }
-        let ident = action_idents.name(name);
+        let ident = SmolStr::from(action_idents.name(name));
         actions.push(StateView {
             ident: ident.clone(),
-            wire: name.to_owned(),
+            wire: name.into(),
         });
         ident
     };
@@ -1173,9 +1183,9 @@ fn orchestration(
         let retried = step.on_failure == OnFailure::Retry;
         steps.push(SagaStep {
             number: step.number,
-            service: step.service.value.to_string(),
+            service: step.service.value.clone(),
             action,
-            action_wire: step.action.value.to_string(),
+            action_wire: step.action.value.clone(),
             pivot: step.pivot,
             retried,
             on_failure: if retried {
@@ -1185,8 +1195,10 @@ fn orchestration(
             } else {
                 "abort"
             }
-            .to_owned(),
-            compensations: path.map(|p| p.compensations.clone()).unwrap_or_default(),
+            .into(),
+            compensations: path
+                .map(|p| strings_of(&p.compensations))
+                .unwrap_or_default(),
         });
     }
     let paths = paths
@@ -1198,15 +1210,15 @@ fn orchestration(
                 .iter()
                 .map(|c| action_of(c, &mut actions))
                 .collect(),
-            wires: p.compensations.clone(),
+            wires: strings_of(&p.compensations),
         })
         .collect();
     Orchestration {
-        ident,
-        test_ident: String::new(),
-        action_ident,
-        wire: saga.id.value.to_string(),
-        label: saga.label().to_owned(),
+        ident: ident.into(),
+        test_ident: SmolStr::default(),
+        action_ident: action_ident.into(),
+        wire: saga.id.value.clone(),
+        label: saga.label().into(),
         actions,
         steps,
         paths,
