@@ -44,9 +44,10 @@ pub struct Page {
 }
 
 impl Page {
-    /// The page's head: title and legends (the load legend when the load view is drawn).
-    pub fn new(analysis: &Analysis, with_load_legend: bool) -> Self {
-        let mut out = String::new();
+    /// The page's head: title and legends (the load legend when the load view is drawn),
+    /// with room for `capacity` bytes in all.
+    pub fn new(analysis: &Analysis, with_load_legend: bool, capacity: usize) -> Self {
+        let mut out = String::with_capacity(capacity);
         let _ = writeln!(
             out,
             "# Diagrams: {}\n",
