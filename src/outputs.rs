@@ -58,7 +58,7 @@ pub fn render_everything_with(
     }
     let everything = diagram::Selection::views(&View::ALL);
     let page = diagram::draw_all(analysis, &everything, &Format::ALL, |file_name, text| {
-        out.push((format!("diagram/{file_name}"), text.to_owned()));
+        out.push((format!("diagram/{file_name}"), text));
         Ok::<_, std::convert::Infallible>(())
     });
     let Ok(page) = page;

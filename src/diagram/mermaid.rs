@@ -60,9 +60,16 @@ fn comment(out: &mut String, line: &str) {
 }
 
 pub fn graph(graph: &Graph) -> String {
+    let mut out = String::new();
+    write_graph(&mut out, graph);
+    out
+}
+
+/// Appends [`graph`]'s text to `out` (`DIAGRAMS.md` embeds it without a copy).
+pub fn write_graph(out: &mut String, graph: &Graph) {
     match graph.kind {
-        GraphKind::Flow => flowchart(graph),
-        GraphKind::State => state(graph),
+        GraphKind::Flow => flowchart(out, graph),
+        GraphKind::State => state(out, graph),
     }
 }
 
@@ -175,9 +182,8 @@ fn faint_link_style(kind: EdgeKind) -> String {
     }
 }
 
-fn flowchart(graph: &Graph) -> String {
-    let mut out = String::new();
-    comment(&mut out, &graph.title);
+fn flowchart(out: &mut String, graph: &Graph) {
+    comment(out, &graph.title);
     let _ = writeln!(out, "flowchart {}", direction(graph.direction));
     let node_line = |out: &mut String, indent: &str, index: usize| {
         let node = &graph.nodes[index];
@@ -190,7 +196,7 @@ fn flowchart(graph: &Graph) -> String {
     };
     for (index, node) in graph.nodes.iter().enumerate() {
         if node.group.is_none() {
-            node_line(&mut out, "  ", index);
+            node_line(out, "  ", index);
         }
     }
     let members = graph.members();
@@ -200,7 +206,7 @@ fn flowchart(graph: &Graph) -> String {
             out.push_str("    direction LR\n");
         }
         for &index in &members[group_index] {
-            node_line(&mut out, "    ", index);
+            node_line(out, "    ", index);
         }
         out.push_str("  end\n");
     }
@@ -265,26 +271,26 @@ fn flowchart(graph: &Graph) -> String {
     kinds.sort();
     kinds.dedup();
     for (faint, kind) in kinds {
-        let indices: Vec<String> = graph
-            .edges
-            .iter()
-            .enumerate()
-            .filter(|(_, edge)| edge.kind == kind && edge.faint == faint)
-            .map(|(index, _)| index.to_string())
-            .collect();
         let style = if faint {
             faint_link_style(kind)
         } else {
             link_style(kind).to_owned()
         };
-        let _ = writeln!(out, "  linkStyle {} {style}", indices.join(","));
+        // Written index by index: a string per edge would cost more than the line.
+        out.push_str("  linkStyle ");
+        let indices = (graph.edges.iter().enumerate())
+            .filter(|(_, edge)| edge.kind == kind && edge.faint == faint)
+            .map(|(index, _)| index);
+        for (position, index) in indices.enumerate() {
+            let separator = if position == 0 { "" } else { "," };
+            let _ = write!(out, "{separator}{index}");
+        }
+        let _ = writeln!(out, " {style}");
     }
-    out
 }
 
-fn state(graph: &Graph) -> String {
-    let mut out = String::new();
-    comment(&mut out, &graph.title);
+fn state(out: &mut String, graph: &Graph) {
+    comment(out, &graph.title);
     out.push_str("stateDiagram-v2\n");
     let _ = writeln!(out, "  direction {}", direction(graph.direction));
     for node in &graph.nodes {
@@ -312,12 +318,17 @@ fn state(graph: &Graph) -> String {
             text
         );
     }
-    out
 }
 
 pub fn sequence(sequence: &Sequence) -> String {
     let mut out = String::new();
-    comment(&mut out, &sequence.title);
+    write_sequence(&mut out, sequence);
+    out
+}
+
+/// Appends [`sequence`]'s text to `out`.
+pub fn write_sequence(out: &mut String, sequence: &Sequence) {
+    comment(out, &sequence.title);
     out.push_str("sequenceDiagram\n");
     for participant in &sequence.participants {
         let _ = writeln!(
@@ -327,8 +338,7 @@ pub fn sequence(sequence: &Sequence) -> String {
             label(&participant.label)
         );
     }
-    items(&mut out, &sequence.items, "  ");
-    out
+    items(out, &sequence.items, "  ");
 }
 
 fn items(out: &mut String, list: &[SequenceItem], indent: &str) {

@@ -280,6 +280,18 @@ impl<'a> Selection<'a> {
         })
     }
 
+    /// Each view drawn, with what it draws (see [`select`]); the load view of a spec
+    /// without a `peak` is left out. Computed per call: the files and the page each walk
+    /// it once, and the subjects are small beside the diagrams.
+    fn drawn(&self, analysis: &Analysis) -> impl Iterator<Item = (View, Vec<Option<Subject>>)> {
+        self.views.iter().filter_map(move |&view| {
+            // Cannot fail but for a load view without a `peak`: the selection was checked.
+            select(analysis, view, self.name)
+                .ok()
+                .map(|subjects| (view, subjects))
+        })
+    }
+
     /// Whether the load view is drawn: asked for, and the spec has a `peak`.
     fn draws_load(&self, analysis: &Analysis) -> bool {
         self.views.contains(&View::Load) && analysis.load.has_peak()
@@ -291,33 +303,82 @@ impl<'a> Selection<'a> {
 ///
 /// Each diagram goes to `write` (file name, text) as soon as it is rendered and is
 /// dropped before the next: a 5,000-service spec draws some 11,000 diagrams, and holding
-/// them all would cost more memory than the analysis itself. Only the page grows, by
-/// the Mermaid texts it embeds.
+/// them all would cost more memory than the analysis itself. The text is handed over,
+/// not copied, so a writer that keeps it (a queue) costs no second copy.
+///
+/// The page is drawn after every file, Mermaid diagram by Mermaid diagram straight into
+/// it (see [`page_of`]): built alongside the files, it would hold the whole-system
+/// diagrams' Mermaid texts (10 MB at 5,000 services) while the next, largest graphs are
+/// built and their DOT texts written.
 pub fn draw_all<E>(
     analysis: &Analysis,
     selection: &Selection,
     formats: &[Format],
-    mut write: impl FnMut(&str, &str) -> Result<(), E>,
+    mut write: impl FnMut(&str, String) -> Result<(), E>,
 ) -> Result<String, E> {
     let renderer = Renderer::new(analysis);
-    let mut page = Page::new(analysis, selection.draws_load(analysis));
-    for &view in &selection.views {
-        // Cannot fail but for a load view without a `peak`: the selection was checked.
-        let Ok(subjects) = select(analysis, view, selection.name) else {
-            continue;
-        };
+    // The bytes of the Mermaid texts, which the page embeds.
+    let mut mermaid_bytes = 0;
+    for (view, subjects) in selection.drawn(analysis) {
         for subject in &subjects {
-            page.section(view, subject.as_ref(), formats);
             let id = subject.as_ref().map(|s| s.id.as_str());
             renderer.each_format(view, id, formats, |format, text| {
                 if format == Format::Mermaid {
-                    page.mermaid(&text);
+                    mermaid_bytes += text.len();
                 }
-                write(&file_name(view, subject.as_ref(), format), &text)
+                write(&file_name(view, subject.as_ref(), format), text)
             })?;
         }
     }
-    Ok(page.finish(&selection.views))
+    Ok(page_of(&renderer, selection, formats, mermaid_bytes))
+}
+
+/// `DIAGRAMS.md`: each diagram's section, and its Mermaid text drawn again, straight into
+/// the page. Drawing twice costs time (the Mermaid half of the files' drawing), but the
+/// page is then the only large text alive while it grows: each graph is dropped once
+/// written into it, and no diagram file waits beside it.
+///
+/// The page is sized exactly before it is drawn: its headings alone (drawn first,
+/// without a diagram: cheap) plus the Mermaid texts' `mermaid_bytes`. Grown by doubling,
+/// the 13.7 MB page of 5,000 services would be copied four times over, each copy beside
+/// the one before.
+fn page_of(
+    renderer: &Renderer,
+    selection: &Selection,
+    formats: &[Format],
+    mermaid_bytes: usize,
+) -> String {
+    let headings = sections(renderer, selection, formats, 0, |_, _, _| {}).len();
+    sections(
+        renderer,
+        selection,
+        formats,
+        headings + mermaid_bytes,
+        |out, view, id| renderer.mermaid_into(out, view, id),
+    )
+}
+
+/// The page with `capacity` reserved, each Mermaid text drawn by `draw` (into the page,
+/// for a view and subject id).
+fn sections(
+    renderer: &Renderer,
+    selection: &Selection,
+    formats: &[Format],
+    capacity: usize,
+    mut draw: impl FnMut(&mut String, View, Option<&str>),
+) -> String {
+    let analysis = renderer.analysis;
+    let mut page = Page::new(analysis, selection.draws_load(analysis), capacity);
+    for (view, subjects) in selection.drawn(analysis) {
+        for subject in &subjects {
+            page.section(view, subject.as_ref(), formats);
+            if formats.contains(&Format::Mermaid) {
+                let id = subject.as_ref().map(|s| s.id.as_str());
+                page.mermaid(|out| draw(out, view, id));
+            }
+        }
+    }
+    page.finish(&selection.views)
 }
 
 /// Renders the diagrams of one analysis. What the diagrams of many subjects look up is
@@ -379,6 +440,24 @@ impl<'a> Renderer<'a> {
         }
         self.graph(view, subject)
             .map_or_else(String::new, |graph| write_graph(&graph, format))
+    }
+
+    /// Appends the Mermaid text of one diagram to `out` (nothing for an unknown subject),
+    /// the bytes [`Renderer::text`] returns, without a text of its own.
+    fn mermaid_into(&self, out: &mut String, view: View, subject: Option<&str>) {
+        if view == View::Saga {
+            let analysis = self.analysis;
+            if let Some(saga) = subject.and_then(|id| analysis.model.saga(id)) {
+                let lookup = self
+                    .sagas
+                    .get_or_init(|| saga::Lookup::new(&analysis.model, &analysis.derived));
+                mermaid::write_sequence(out, &saga::sequence(lookup, saga));
+            }
+            return;
+        }
+        if let Some(graph) = self.graph(view, subject) {
+            mermaid::write_graph(out, &graph);
+        }
     }
 
     /// The graph of a view (for the saga view, its DOT chain); `None` for an unknown

@@ -33,9 +33,8 @@ fn section_title(view: View) -> &'static str {
     }
 }
 
-/// `DIAGRAMS.md`, written section by section as the diagrams are drawn (view by view,
-/// subject by subject): it keeps the Mermaid texts it embeds, and nothing else of the
-/// diagrams.
+/// `DIAGRAMS.md`, written section by section (view by view, subject by subject), each
+/// Mermaid diagram drawn into it.
 pub struct Page {
     out: String,
     /// The per-subject view whose `## …s` heading was written last.
@@ -45,9 +44,10 @@ pub struct Page {
 }
 
 impl Page {
-    /// The page's head: title and legends (the load legend when the load view is drawn).
-    pub fn new(analysis: &Analysis, with_load_legend: bool) -> Self {
-        let mut out = String::new();
+    /// The page's head: title and legends (the load legend when the load view is drawn),
+    /// with room for `capacity` bytes in all.
+    pub fn new(analysis: &Analysis, with_load_legend: bool, capacity: usize) -> Self {
+        let mut out = String::with_capacity(capacity);
         let _ = writeln!(
             out,
             "# Diagrams: {}\n",
@@ -109,10 +109,13 @@ impl Page {
         let _ = writeln!(self.out, "Files: {}\n", files.join(", "));
     }
 
-    /// Embeds the Mermaid text of the current section.
-    pub fn mermaid(&mut self, text: &str) {
+    /// Embeds the Mermaid text of the current section, which `draw` appends to the page
+    /// itself: a large diagram is never held beside the page as a text of its own.
+    pub fn mermaid(&mut self, draw: impl FnOnce(&mut String)) {
         // The Mermaid writer escapes backticks, so no label can close the fence.
-        let _ = write!(self.out, "```mermaid\n{text}```\n");
+        self.out.push_str("```mermaid\n");
+        draw(&mut self.out);
+        self.out.push_str("```\n");
     }
 
     /// The page, once every diagram is drawn. `asked` are the views asked for: a
