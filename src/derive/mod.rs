@@ -352,7 +352,7 @@ fn collect_commands(model: &Model) -> Vec<Command> {
             relations: Vec::new(),
         });
         command.relations.push(relation.index);
-        for reply in &relation.reply {
+        for reply in relation.reply() {
             if !command.replies.contains(&reply.value) {
                 command.replies.push(reply.value.clone());
             }
