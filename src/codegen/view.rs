@@ -538,7 +538,7 @@ impl<'a> Builder<'a> {
         else {
             return Vec::new();
         };
-        match &relation.payload {
+        match relation.payload() {
             Some(payload) => payload
                 .iter()
                 .map(|name| self.field(data, &name.value))

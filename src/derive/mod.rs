@@ -107,12 +107,15 @@ pub fn derive(model: &Model) -> Derived {
 }
 
 /// Names in order of first appearance, each once.
-struct Ordered<T> {
+///
+/// The index borrows its keys from the model: the names outlive the derivation, and a
+/// copy of each in the index would only be dropped again at its end.
+struct Ordered<'k, T> {
     items: Vec<T>,
-    index: HashMap<SmolStr, usize>,
+    index: HashMap<&'k str, usize>,
 }
 
-impl<T> Default for Ordered<T> {
+impl<T> Default for Ordered<'_, T> {
     fn default() -> Self {
         Ordered {
             items: Vec::new(),
@@ -121,10 +124,19 @@ impl<T> Default for Ordered<T> {
     }
 }
 
-impl<T> Ordered<T> {
-    fn entry(&mut self, key: &SmolStr, make: impl FnOnce() -> T) -> &mut T {
+impl<'k, T> Ordered<'k, T> {
+    /// Room for `most` items: the list and its index are sized once, not grown by
+    /// doubling (which leaves up to half of each unused at the derivation's peak).
+    fn with_capacity(most: usize) -> Self {
+        Ordered {
+            items: Vec::with_capacity(most),
+            index: HashMap::with_capacity(most),
+        }
+    }
+
+    fn entry(&mut self, key: &'k str, make: impl FnOnce() -> T) -> &mut T {
         let next = self.items.len();
-        let at = *self.index.entry(key.clone()).or_insert(next);
+        let at = *self.index.entry(key).or_insert(next);
         if at == next {
             self.items.push(make());
         }
@@ -139,8 +151,13 @@ impl<T> Ordered<T> {
     }
 }
 
-fn sorted(set: BTreeSet<SmolStr>) -> Vec<SmolStr> {
-    set.into_iter().collect()
+/// The names sorted, each once, without spare room: what collecting a `BTreeSet` gives,
+/// without a tree node (hundreds of bytes) per event or command while collecting.
+fn sorted(mut names: Vec<SmolStr>) -> Vec<SmolStr> {
+    names.sort_unstable();
+    names.dedup();
+    names.shrink_to_fit();
+    names
 }
 
 /// The data each asynchronous relation concerns, and the events about each, in one pass
@@ -171,7 +188,7 @@ impl<'m> AsyncData<'m> {
 
 fn collect_aggregates(model: &Model, commands: &[Command]) -> Vec<Aggregate> {
     let async_data = AsyncData::of(model);
-    let mut aggregates: Ordered<Aggregate> = Ordered::default();
+    let mut aggregates: Ordered<Aggregate> = Ordered::with_capacity(model.data.len());
     for data in &model.data {
         let is_async = async_data.concerned.contains(data.id.as_str());
         if !data.has_lifecycle() && !is_async && data.owner.is_none() {
@@ -207,7 +224,7 @@ fn collect_aggregates(model: &Model, commands: &[Command]) -> Vec<Aggregate> {
     }
     for relation in model.relations_of(RelationKind::Command) {
         let Some(data) = &relation.data else { continue };
-        if let Some(&at) = aggregates.index.get(&data.value)
+        if let Some(&at) = aggregates.index.get(data.value.as_str())
             && aggregates.items[at].owner.is_none()
             && relation.to.len() == 1
         {
@@ -274,7 +291,9 @@ fn suggestions(aggregate: &Aggregate, commands: &[&Command]) -> Vec<SuggestedEve
 }
 
 fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
-    let mut events: Ordered<Event> = Ordered::default();
+    let lifecycle_events: usize = aggregates.iter().map(|a| a.events.len()).sum();
+    let related_events = model.relations_of(RelationKind::Event).count();
+    let mut events: Ordered<Event> = Ordered::with_capacity(lifecycle_events + related_events);
     let new_event = |name: &SmolStr, aggregate: Option<&SmolStr>| Event {
         name: name.clone(),
         aggregate: aggregate.cloned(),
@@ -288,8 +307,6 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
             events.entry(event, || new_event(event, Some(&aggregate.id)));
         }
     }
-    let mut publishers: HashMap<&str, BTreeSet<SmolStr>> = HashMap::new();
-    let mut subscribers: HashMap<&str, BTreeSet<SmolStr>> = HashMap::new();
     for relation in model.relations_of(RelationKind::Event) {
         let Some(message) = &relation.message else {
             continue;
@@ -297,13 +314,10 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
         let aggregate = relation.data.as_ref().map(|d| &d.value);
         let event = events.entry(&message.value, || new_event(&message.value, aggregate));
         event.relations.push(relation.index);
-        publishers
-            .entry(&message.value)
-            .or_default()
-            .insert(relation.from.value.clone());
-        subscribers
-            .entry(&message.value)
-            .or_default()
+        // Collected as written, sorted and made unique below.
+        event.publishers.push(relation.from.value.clone());
+        event
+            .subscribers
             .extend(relation.to.iter().map(|t| t.value.clone()));
     }
     let owners: HashMap<&str, &SmolStr> = aggregates
@@ -311,14 +325,9 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
         .filter_map(|a| Some((a.id.as_str(), a.owner.as_ref()?)))
         .collect();
     for event in &mut events.items {
-        event.publishers = publishers
-            .remove(event.name.as_str())
-            .map(sorted)
-            .unwrap_or_default();
-        event.subscribers = subscribers
-            .remove(event.name.as_str())
-            .map(sorted)
-            .unwrap_or_default();
+        event.publishers = sorted(std::mem::take(&mut event.publishers));
+        event.subscribers = sorted(std::mem::take(&mut event.subscribers));
+        event.relations.shrink_to_fit();
         // A lifecycle event with no relation yet is published by the aggregate's owner.
         event.publisher = event
             .relations
@@ -336,8 +345,8 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
 }
 
 fn collect_commands(model: &Model) -> Vec<Command> {
-    let mut commands: Ordered<Command> = Ordered::default();
-    let mut ends: HashMap<&str, (BTreeSet<SmolStr>, BTreeSet<SmolStr>)> = HashMap::new();
+    let count = model.relations_of(RelationKind::Command).count();
+    let mut commands: Ordered<Command> = Ordered::with_capacity(count);
     for relation in model.relations_of(RelationKind::Command) {
         let Some(message) = &relation.message else {
             continue;
@@ -352,27 +361,29 @@ fn collect_commands(model: &Model) -> Vec<Command> {
             relations: Vec::new(),
         });
         command.relations.push(relation.index);
-        for reply in &relation.reply {
+        for reply in relation.reply() {
             if !command.replies.contains(&reply.value) {
                 command.replies.push(reply.value.clone());
             }
         }
-        let (senders, handlers) = ends.entry(&message.value).or_default();
-        senders.insert(relation.from.value.clone());
-        handlers.extend(relation.to.iter().map(|t| t.value.clone()));
+        // Collected as written, sorted and made unique below.
+        command.senders.push(relation.from.value.clone());
+        command
+            .handlers
+            .extend(relation.to.iter().map(|t| t.value.clone()));
     }
     for command in &mut commands.items {
-        if let Some((senders, handlers)) = ends.remove(command.name.as_str()) {
-            command.senders = sorted(senders);
-            command.handlers = sorted(handlers);
-        }
+        command.senders = sorted(std::mem::take(&mut command.senders));
+        command.handlers = sorted(std::mem::take(&mut command.handlers));
+        command.replies.shrink_to_fit();
+        command.relations.shrink_to_fit();
     }
     commands.into_items()
 }
 
 fn collect_messages(model: &Model) -> Vec<Message> {
-    let mut messages: Ordered<Message> = Ordered::default();
-    let mut ends: HashMap<&str, (BTreeSet<SmolStr>, BTreeSet<SmolStr>)> = HashMap::new();
+    let count = model.relations_of(RelationKind::Message).count();
+    let mut messages: Ordered<Message> = Ordered::with_capacity(count);
     for relation in model.relations_of(RelationKind::Message) {
         let Some(name) = &relation.message else {
             continue;
@@ -384,15 +395,16 @@ fn collect_messages(model: &Model) -> Vec<Message> {
             relations: Vec::new(),
         });
         message.relations.push(relation.index);
-        let (senders, receivers) = ends.entry(&name.value).or_default();
-        senders.insert(relation.from.value.clone());
-        receivers.extend(relation.to.iter().map(|t| t.value.clone()));
+        // Collected as written, sorted and made unique below.
+        message.senders.push(relation.from.value.clone());
+        message
+            .receivers
+            .extend(relation.to.iter().map(|t| t.value.clone()));
     }
     for message in &mut messages.items {
-        if let Some((senders, receivers)) = ends.remove(message.name.as_str()) {
-            message.senders = sorted(senders);
-            message.receivers = sorted(receivers);
-        }
+        message.senders = sorted(std::mem::take(&mut message.senders));
+        message.receivers = sorted(std::mem::take(&mut message.receivers));
+        message.relations.shrink_to_fit();
     }
     messages.into_items()
 }

@@ -231,7 +231,7 @@ fn replies<'m>(lookup: &Lookup<'m>, saga: &Saga, step: &Step) -> Vec<&'m str> {
                 .iter()
                 .find(|r| r.to.iter().any(|t| t.value == step.service.value))
         })
-        .map(|r| r.reply.iter().map(|reply| reply.as_str()).collect())
+        .map(|r| r.reply().iter().map(|reply| reply.as_str()).collect())
         .unwrap_or_default()
 }
 

@@ -37,7 +37,7 @@ fn relation_text(relation: &Relation) -> Option<String> {
     match relation.kind {
         RelationKind::Sync => relation.operation.as_ref().map(|o| o.value.to_string()),
         RelationKind::Command => relation.message.as_ref().map(|m| {
-            let replies: Vec<&str> = relation.reply.iter().map(|r| r.as_str()).collect();
+            let replies: Vec<&str> = relation.reply().iter().map(|r| r.as_str()).collect();
             if replies.is_empty() {
                 m.value.to_string()
             } else {

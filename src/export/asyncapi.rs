@@ -746,7 +746,7 @@ fn relation_payload<'m>(
     rank: u8,
 ) -> Option<PayloadSource<'m>> {
     let data = relation.data.as_ref()?;
-    match &relation.payload {
+    match relation.payload() {
         Some(fields) => Some(PayloadSource {
             rank,
             data: data.as_str(),

@@ -1,5 +1,9 @@
 //! From raw spec files to one [`Model`]: merge, check ids, resolve references.
 
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, SeqAccess, Visitor};
 use smol_str::SmolStr;
 
 use super::types::*;
@@ -8,9 +12,7 @@ use crate::report::{Finding, Severity};
 use crate::rules::{self, structure};
 use crate::source::{FileId, Span};
 use crate::spec::LoadedSpec;
-use crate::spec::raw::{
-    Chunks, Located, OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec,
-};
+use crate::spec::raw::{Located, OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec};
 
 /// The format versions this build reads.
 const SUPPORTED_VERSIONS: &[u32] = &[1];
@@ -36,7 +38,7 @@ pub fn build(loaded: LoadedSpec) -> (Model, Vec<Finding>) {
     builder.add_data_entries(take_section(&mut files, |spec| &mut spec.data.0));
     let relations = files
         .iter_mut()
-        .map(|(file, spec)| (*file, std::mem::take(&mut spec.relations)))
+        .map(|(file, spec)| (*file, std::mem::take(&mut spec.relations.0)))
         .collect();
     builder.add_relations(relations);
     builder.add_sagas(take_section(&mut files, |spec| &mut spec.sagas.0));
@@ -102,6 +104,15 @@ fn names(file: FileId, spanned: Located<OneOrMany>) -> Vec<Name> {
     }
 }
 
+/// Like [`names`], keeping a single name inline.
+fn one_or_many(file: FileId, spanned: Located<OneOrMany>) -> NameList {
+    let span = spanned.span(file);
+    match spanned.value {
+        OneOrMany::One(value) => NameList::One(Name { value, span }),
+        OneOrMany::Many(list) => NameList::from(name_list(file, list)),
+    }
+}
+
 fn name_list(file: FileId, list: Vec<Located<SmolStr>>) -> Vec<Name> {
     exact(list, |item| name(file, item))
 }
@@ -113,6 +124,69 @@ fn exact<T, U>(list: Vec<T>, convert: impl FnMut(T) -> U) -> Vec<U> {
     let mut converted = Vec::with_capacity(list.len());
     converted.extend(list.into_iter().map(convert));
     converted
+}
+
+/// The file a relation's spans point into until [`Builder::add_relations`] places it.
+const PARSED_FILE: FileId = 0;
+
+/// The relations of one spec file, converted to the model's as the parser reads each:
+/// the raw form of the relations is most of a large spec, and this way it never exists
+/// whole beside the model. Spans point into file 0 and indices count from 0 in the file
+/// until the model builder merges the files.
+#[derive(Debug, Default)]
+pub struct ParsedRelations(pub(crate) Vec<Relation>);
+
+impl<'de> Deserialize<'de> for ParsedRelations {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RelationsVisitor;
+        impl<'de> Visitor<'de> for RelationsVisitor {
+            type Value = ParsedRelations;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                // A hint is only trusted up to a modest size: it is not the input's word.
+                let hint = seq.size_hint().unwrap_or(0).min(1 << 12);
+                let mut relations = Vec::with_capacity(hint);
+                while let Some(raw) = seq.next_element::<Located<RawRelation>>()? {
+                    relations.push(relation(relations.len(), raw));
+                }
+                // Kept for the whole run: without the room growing by doubling left.
+                relations.shrink_to_fit();
+                Ok(ParsedRelations(relations))
+            }
+        }
+        deserializer.deserialize_seq(RelationsVisitor)
+    }
+}
+
+/// The model's relation for a raw one, the `index`-th of its file.
+fn relation(index: usize, raw: Located<RawRelation>) -> Relation {
+    let file = PARSED_FILE;
+    let span = raw.span(file);
+    let raw = raw.value;
+    let details = RelationDetails {
+        payload: raw.payload.map(|payload| name_list(file, payload)),
+        needs: exact(raw.needs.0, |(service, fields)| {
+            (name(file, service), name_list(file, fields))
+        }),
+        reply_span: raw.reply.as_ref().map(|r| r.span(file)),
+        reply: raw.reply.map(|r| names(file, r)).unwrap_or_default(),
+        description: raw.description,
+    };
+    Relation {
+        index,
+        span,
+        from: name(file, raw.from),
+        to: one_or_many(file, raw.to),
+        kind: raw.kind.value,
+        kind_span: raw.kind.span(file),
+        message: raw.message.map(|m| name(file, m)),
+        data: raw.data.map(|d| name(file, d)),
+        operation: raw.operation.map(|o| name(file, o)),
+        rate: raw.rate.map(|r| number(file, r)),
+        details: details.boxed(),
+    }
 }
 
 impl Builder {
@@ -167,12 +241,27 @@ impl Builder {
         }
     }
 
-    fn add_relations(&mut self, sections: Vec<(FileId, Chunks<Located<RawRelation>>)>) {
-        let count = sections.iter().map(|(_, relations)| relations.len()).sum();
-        self.model.relations.reserve_exact(count);
-        for (file, relations) in sections {
-            for raw in relations {
-                self.add_relation(file, raw);
+    /// Merges the relations of every file, converted as they were parsed: their index
+    /// becomes their place in the merged list, their spans point into their file.
+    fn add_relations(&mut self, sections: Sections<Relation>) {
+        let count = total(&sections);
+        for (file, mut relations) in sections {
+            let offset = self.model.relations.len();
+            for relation in &mut relations {
+                relation.index += offset;
+                if file != PARSED_FILE {
+                    relation.set_file(file);
+                }
+                if let Some(rate) = relation.rate {
+                    self.check_non_negative(rate, "rate");
+                }
+            }
+            if self.model.relations.is_empty() {
+                // One file (the usual case): its list becomes the model's as it is.
+                self.model.relations = relations;
+            } else {
+                self.model.relations.reserve_exact(count - offset);
+                self.model.relations.append(&mut relations);
             }
         }
     }
@@ -321,7 +410,10 @@ impl Builder {
             let raw = transition.value;
             Transition {
                 event: name(file, raw.event),
-                from: raw.from.map(|from| names(file, from)).unwrap_or_default(),
+                from: raw
+                    .from
+                    .map(|from| one_or_many(file, from))
+                    .unwrap_or_default(),
                 to: name(file, raw.to),
                 span,
             }
@@ -334,35 +426,6 @@ impl Builder {
             fields,
             states: name_list(file, raw.states),
             transitions,
-            description: raw.description,
-        });
-    }
-
-    fn add_relation(&mut self, file: FileId, raw: Located<RawRelation>) {
-        let span = raw.span(file);
-        let raw = raw.value;
-        let rate = raw.rate.map(|r| number(file, r));
-        if let Some(rate) = rate {
-            self.check_non_negative(rate, "rate");
-        }
-        let reply_span = raw.reply.as_ref().map(|r| r.span(file));
-        self.model.relations.push(Relation {
-            index: self.model.relations.len(),
-            span,
-            from: name(file, raw.from),
-            to: names(file, raw.to),
-            kind: raw.kind.value,
-            kind_span: raw.kind.span(file),
-            message: raw.message.map(|m| name(file, m)),
-            data: raw.data.map(|d| name(file, d)),
-            payload: raw.payload.map(|payload| name_list(file, payload)),
-            needs: exact(raw.needs.0, |(service, fields)| {
-                (name(file, service), name_list(file, fields))
-            }),
-            reply: raw.reply.map(|r| names(file, r)).unwrap_or_default(),
-            reply_span,
-            operation: raw.operation.map(|o| name(file, o)),
-            rate,
             description: raw.description,
         });
     }
@@ -428,7 +491,7 @@ impl Builder {
             for to in &relation.to {
                 check_service(to, "the relation's `to`");
             }
-            for (consumer, _) in &relation.needs {
+            for (consumer, _) in relation.needs() {
                 check_service(consumer, "a `needs` entry");
             }
         }
@@ -531,10 +594,10 @@ fn unknown_fields(relation: &Relation, data: &Data) -> Vec<Finding> {
     }
     let field_names: Vec<&str> = data.fields.iter().map(|f| f.name.as_str()).collect();
     let named = relation
-        .payload
-        .iter()
+        .payload()
+        .into_iter()
         .flatten()
-        .chain(relation.needs.iter().flat_map(|(_, fields)| fields));
+        .chain(relation.needs().iter().flat_map(|(_, fields)| fields));
     named
         .filter(|field| data.field(&field.value).is_none())
         .map(|field| {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use smol_str::SmolStr;
 
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 pub use crate::spec::raw::{FieldType, OnFailure, RelationKind, SagaStyle, ServiceKind};
 
 /// A name as the user wrote it, and where.
@@ -21,6 +21,65 @@ pub struct Name {
 impl Name {
     pub fn as_str(&self) -> &str {
         &self.value
+    }
+}
+
+/// One name or several (`to: billing`, `from: [active, suspended]`), as a slice.
+///
+/// Nearly every relation has one target and most transitions one source state: a `Vec`
+/// would put each of those single names in a heap block of its own beside a 24-byte
+/// header; here it stays inline, and only a list takes a block of exactly its length.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NameList {
+    One(Name),
+    Many(Box<[Name]>),
+}
+
+impl NameList {
+    /// No name.
+    pub fn empty() -> Self {
+        NameList::Many(Box::default())
+    }
+}
+
+impl Default for NameList {
+    fn default() -> Self {
+        NameList::empty()
+    }
+}
+
+impl std::ops::Deref for NameList {
+    type Target = [Name];
+
+    fn deref(&self) -> &[Name] {
+        match self {
+            NameList::One(name) => std::slice::from_ref(name),
+            NameList::Many(names) => names,
+        }
+    }
+}
+
+impl std::ops::DerefMut for NameList {
+    fn deref_mut(&mut self) -> &mut [Name] {
+        match self {
+            NameList::One(name) => std::slice::from_mut(name),
+            NameList::Many(names) => names,
+        }
+    }
+}
+
+impl From<Vec<Name>> for NameList {
+    fn from(names: Vec<Name>) -> Self {
+        NameList::Many(names.into_boxed_slice())
+    }
+}
+
+impl<'a> IntoIterator for &'a NameList {
+    type Item = &'a Name;
+    type IntoIter = std::slice::Iter<'a, Name>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 
@@ -163,7 +222,7 @@ pub struct Field {
 #[derive(Debug)]
 pub struct Transition {
     pub event: Name,
-    pub from: Vec<Name>,
+    pub from: NameList,
     pub to: Name,
     pub span: Span,
 }
@@ -174,21 +233,99 @@ pub struct Relation {
     pub index: usize,
     pub span: Span,
     pub from: Name,
-    pub to: Vec<Name>,
+    pub to: NameList,
     pub kind: RelationKind,
     pub kind_span: Span,
     pub message: Option<Name>,
     pub data: Option<Name>,
-    pub payload: Option<Vec<Name>>,
-    pub needs: Vec<(Name, Vec<Name>)>,
-    pub reply: Vec<Name>,
-    pub reply_span: Option<Span>,
     pub operation: Option<Name>,
     pub rate: Option<Number>,
-    pub description: Option<String>,
+    /// What only some relations have (`payload`, `needs`, `reply`, `description`), in
+    /// one box: inline, those empty fields made up a third of every relation, and a
+    /// large spec has tens of thousands of relations kept for the whole run.
+    pub(super) details: Option<Box<RelationDetails>>,
+}
+
+/// The rarely written fields of a [`Relation`].
+#[derive(Debug, Default)]
+pub(super) struct RelationDetails {
+    pub(super) payload: Option<Vec<Name>>,
+    pub(super) needs: Vec<(Name, Vec<Name>)>,
+    pub(super) reply: Vec<Name>,
+    pub(super) reply_span: Option<Span>,
+    pub(super) description: Option<String>,
+}
+
+impl RelationDetails {
+    fn set_file(&mut self, file: FileId) {
+        let RelationDetails {
+            payload,
+            needs,
+            reply,
+            reply_span,
+            description: _,
+        } = self;
+        let needs = needs
+            .iter_mut()
+            .flat_map(|(consumer, fields)| std::iter::once(consumer).chain(fields.iter_mut()));
+        let names = payload
+            .iter_mut()
+            .flatten()
+            .chain(needs)
+            .chain(reply.iter_mut());
+        names.for_each(|name| name.span.file = file);
+        if let Some(span) = reply_span {
+            span.file = file;
+        }
+    }
+
+    /// Boxed when one of the fields is written; most relations have none of them.
+    pub(super) fn boxed(self) -> Option<Box<Self>> {
+        let empty = self.payload.is_none()
+            && self.needs.is_empty()
+            && self.reply.is_empty()
+            && self.reply_span.is_none()
+            && self.description.is_none();
+        (!empty).then(|| Box::new(self))
+    }
 }
 
 impl Relation {
+    /// Points every span of the relation into `file`. Relations are converted while their
+    /// file is parsed, before the file has its place among the others.
+    pub(super) fn set_file(&mut self, file: FileId) {
+        // Taken apart field by field: a span added later cannot be missed here.
+        let Relation {
+            index: _,
+            span,
+            from,
+            to,
+            kind: _,
+            kind_span,
+            message,
+            data,
+            operation,
+            rate,
+            details,
+        } = self;
+        span.file = file;
+        kind_span.file = file;
+        let single = [
+            Some(from),
+            message.as_mut(),
+            data.as_mut(),
+            operation.as_mut(),
+        ];
+        let names = single.into_iter().flatten().chain(to.iter_mut());
+        names.for_each(|name| name.span.file = file);
+        if let Some(rate) = rate {
+            rate.span.file = file;
+        }
+        if let Some(details) = details {
+            details.set_file(file);
+        }
+    }
+
     /// Calls per request along this relation (default 1).
     pub fn rate(&self) -> f64 {
         self.rate.map_or(1.0, |rate| rate.value)
@@ -196,6 +333,30 @@ impl Relation {
 
     pub fn message_name(&self) -> Option<&str> {
         self.message.as_ref().map(Name::as_str)
+    }
+
+    /// The fields of `data` the message carries; `None`: all of them.
+    pub fn payload(&self) -> Option<&[Name]> {
+        self.details.as_ref()?.payload.as_deref()
+    }
+
+    /// Per consumer, the fields it needs.
+    pub fn needs(&self) -> &[(Name, Vec<Name>)] {
+        self.details.as_ref().map_or(&[], |d| &d.needs)
+    }
+
+    /// A command's replies (none written: empty).
+    pub fn reply(&self) -> &[Name] {
+        self.details.as_ref().map_or(&[], |d| &d.reply)
+    }
+
+    /// Where `reply:` is written.
+    pub fn reply_span(&self) -> Option<Span> {
+        self.details.as_ref()?.reply_span
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.details.as_ref()?.description.as_deref()
     }
 }
 

@@ -1,7 +1,10 @@
 //! The spec format on disk: finding the files, reading them safely, and turning YAML
 //! into [`raw`] types with a span on every node.
 //!
-//! Nothing here knows what a saga is; [`crate::model`] resolves the raw spec.
+//! Nothing here knows what a saga is; [`crate::model`] resolves the raw spec. The one
+//! exception is the relations, most of a large spec: the parser hands each to
+//! [`crate::model::ParsedRelations`] as it is read, so that their raw form never exists
+//! whole beside the model.
 
 pub mod raw;
 pub mod schema;

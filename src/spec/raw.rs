@@ -13,6 +13,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use smol_str::SmolStr;
 
+use crate::model::ParsedRelations;
 use crate::source::{FileId, Span};
 
 /// A value and where it was written. serde-saphyr's `Spanned` keeps two full locations
@@ -84,9 +85,11 @@ pub struct RawSpec {
     #[serde(default)]
     pub data: Entries<Box<RawData>>,
     /// The SRD's edges: who calls or messages whom.
+    // Converted to the model's relations as each is read: the relations are most of a
+    // large spec, and their raw form (about twice the model's) never exists whole.
     #[serde(default)]
     #[schemars(with = "Vec<RawRelation>")]
-    pub relations: Chunks<Located<RawRelation>>,
+    pub relations: ParsedRelations,
     /// Distributed transactions: saga id -> saga.
     #[serde(default)]
     pub sagas: Entries<Box<RawSaga>>,
@@ -443,80 +446,6 @@ impl<'de> Deserialize<'de> for OneOrMany {
             }
         }
         deserializer.deserialize_any(OneOrManyVisitor)
-    }
-}
-
-/// A long list (the relations: tens of thousands on a large spec) read into blocks of
-/// at most [`CHUNK_BYTES`], in document order.
-///
-/// One growing `Vec` would reserve up to twice its length and copy itself at each
-/// growth; a box per item makes a hundred thousand small blocks, which the allocator
-/// keeps as holes in its heap after the model builder frees them. Large blocks are
-/// returned whole: the builder frees each block once converted, and the memory the raw
-/// list used is available again to what the analysis allocates next.
-#[derive(Debug)]
-pub struct Chunks<T>(Vec<Vec<T>>);
-
-/// The largest block of a [`Chunks`] list.
-const CHUNK_BYTES: usize = 1 << 20;
-
-impl<T> Default for Chunks<T> {
-    fn default() -> Self {
-        Chunks(Vec::new())
-    }
-}
-
-impl<T> Chunks<T> {
-    pub fn len(&self) -> usize {
-        self.0.iter().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.iter().all(Vec::is_empty)
-    }
-
-    fn push(&mut self, item: T) {
-        match self.0.last_mut() {
-            Some(block) if block.len() < block.capacity() => block.push(item),
-            _ => {
-                // Blocks double from a small one, so that a short list takes little.
-                let largest = (CHUNK_BYTES / size_of::<T>().max(1)).max(1);
-                let capacity = self.0.last().map_or(16, |last| last.capacity() * 2);
-                let mut block = Vec::with_capacity(capacity.min(largest));
-                block.push(item);
-                self.0.push(block);
-            }
-        }
-    }
-}
-
-impl<T> IntoIterator for Chunks<T> {
-    type Item = T;
-    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<T>>>;
-
-    /// Each block is freed as soon as its last item is taken.
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter().flatten()
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Chunks<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ChunksVisitor<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ChunksVisitor<T> {
-            type Value = Chunks<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a sequence")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Chunks<T>, A::Error> {
-                let mut chunks = Chunks::default();
-                while let Some(item) = seq.next_element()? {
-                    chunks.push(item);
-                }
-                Ok(chunks)
-            }
-        }
-        deserializer.deserialize_seq(ChunksVisitor(PhantomData))
     }
 }
 

@@ -365,7 +365,7 @@ impl<'c> Catalog<'c> {
         channel
             .relations()
             .iter()
-            .flat_map(|&relation| &self.model.relations[relation].needs)
+            .flat_map(|&relation| self.model.relations[relation].needs())
             .filter(|(consumer, _)| consumer.as_str() == service)
             .flat_map(|(_, fields)| fields.iter().map(|field| field.as_str()))
             .collect()

@@ -42,12 +42,12 @@ declare_rule! {
 /// Reports at each consumer's `needs` key.
 pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
     let model = context.model;
-    for relation in model.relations.iter().filter(|r| !r.needs.is_empty()) {
+    for relation in model.relations.iter().filter(|r| !r.needs().is_empty()) {
         let Some(carried) = carried_fields(model, relation) else {
             continue;
         };
         let known = declared_fields(model, relation);
-        for (consumer, needs) in &relation.needs {
+        for (consumer, needs) in relation.needs() {
             let mut seen = HashSet::new();
             let missing: Vec<&str> = needs
                 .iter()
@@ -66,7 +66,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
 /// The fields the relation carries: its `payload`, else all fields of its declared data;
 /// `None` when neither is known.
 fn carried_fields<'m>(model: &'m Model, relation: &'m Relation) -> Option<HashSet<&'m str>> {
-    if let Some(payload) = &relation.payload {
+    if let Some(payload) = relation.payload() {
         return Some(payload.iter().map(Name::as_str).collect());
     }
     declared_fields(model, relation)

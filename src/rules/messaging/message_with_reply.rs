@@ -34,14 +34,14 @@ declare_rule! {
 /// Reports at the `reply` value.
 pub fn check(context: &Context<'_>, out: &mut Vec<Finding>) {
     for relation in context.model.relations_of(RelationKind::Message) {
-        if relation.reply.is_empty() {
+        if relation.reply().is_empty() {
             continue;
         }
         let name = relation.message_name().unwrap_or("(unnamed)");
-        let replies: Vec<&str> = relation.reply.iter().map(Name::as_str).collect();
+        let replies: Vec<&str> = relation.reply().iter().map(Name::as_str).collect();
         out.push(
             META.finding(
-                relation.reply_span.unwrap_or(relation.span),
+                relation.reply_span().unwrap_or(relation.span),
                 format!(
                     "one-way message `{name}` from `{}` declares a reply ({})",
                     relation.from.value,
