@@ -169,6 +169,24 @@ fn run_command(
     (best, peak_kb, out)
 }
 
+/// The peak RSS of a process that does nothing (`edasmith --version`): the binary and
+/// the runtime, a fixed cost no spec adds to, reported beside each command's RSS.
+fn bare_process_kb() -> Option<u64> {
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(env!("CARGO_BIN_EXE_edasmith"))
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// Where a command run writes.
 enum Output {
     /// A new folder under this one, each run.
@@ -194,6 +212,7 @@ fn main() {
     // Every run's output, deleted when the bench ends (see the module doc).
     let folders = scratch.join("runs");
     let _ = std::fs::remove_dir_all(&folders);
+    let bare_kb = bare_process_kb();
     let mut rows = Vec::new();
     let mut previous: Option<(usize, Vec<Duration>)> = None;
     for &size in &sizes {
@@ -221,7 +240,7 @@ fn main() {
                 run_command(args, &spec, Output::Fresh(folders.clone()), runs);
             times.push(time);
             let memory = peak_kb
-                .map(|kb| format!("RSS {:.1}x spec", kb as f64 * 1024.0 / text.len() as f64))
+                .map(|kb| memory(kb, bare_kb, text.len()))
                 .unwrap_or_default();
             if !writes_files(args) {
                 rows.push(format!(
@@ -278,6 +297,20 @@ fn main() {
     println!("|---:|---:|---|---:|---:|---:|---|");
     for row in rows {
         println!("{row}");
+    }
+}
+
+/// Peak RSS against the spec size, whole and above a bare process.
+fn memory(kb: u64, bare_kb: Option<u64>, spec_bytes: usize) -> String {
+    let times_spec = |kb: u64| kb as f64 * 1024.0 / spec_bytes as f64;
+    match bare_kb {
+        Some(bare) => format!(
+            "RSS {:.1}x spec ({:.1}x above a bare process's {:.1} MB)",
+            times_spec(kb),
+            times_spec(kb.saturating_sub(bare)),
+            bare as f64 * 1024.0 / 1e6
+        ),
+        None => format!("RSS {:.1}x spec", times_spec(kb)),
     }
 }
 

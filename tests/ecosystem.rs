@@ -34,10 +34,14 @@ fn yaml_files(folder: &str) -> Vec<String> {
     files
 }
 
+/// The spec files of every example folder (a plain file beside the folders, such as a
+/// README, is no example).
 fn examples() -> Vec<String> {
     let mut specs: Vec<String> = std::fs::read_dir(root().join("examples"))
         .unwrap()
-        .flat_map(|entry| std::fs::read_dir(entry.unwrap().path()).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .flat_map(|dir| std::fs::read_dir(dir).unwrap())
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .map(|path| {
