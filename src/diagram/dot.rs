@@ -35,7 +35,7 @@ fn quoted(text: &str) -> String {
 
 /// A label's lines joined by DOT's centred line break.
 fn label(label: &Label) -> String {
-    let lines: Vec<String> = label.lines.iter().map(|line| escape(line)).collect();
+    let lines: Vec<String> = label.lines().map(escape).collect();
     format!("\"{}\"", lines.join("\\n"))
 }
 

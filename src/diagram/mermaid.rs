@@ -42,12 +42,7 @@ pub fn text(line: &str) -> String {
 
 /// A multi-line label as one Mermaid text.
 fn label(label: &Label) -> String {
-    label
-        .lines
-        .iter()
-        .map(|line| text(line))
-        .collect::<Vec<_>>()
-        .join("<br/>")
+    label.lines().map(text).collect::<Vec<_>>().join("<br/>")
 }
 
 /// A `%%` comment line (a title); never a directive, never more than one line.
