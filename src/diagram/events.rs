@@ -18,6 +18,20 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
         format!("Domain events: {}", model.system_name()),
         Direction::LeftRight,
     );
+    // At most: every aggregate, command, event and service, and a handler or publisher
+    // edge per command and event plus one per subscriber.
+    graph.reserve(
+        derived.aggregates.len()
+            + derived.commands.len()
+            + derived.events.len()
+            + model.services.len()
+            + super::legend::MOST_NODES,
+        derived.commands.len()
+            + (derived.events.iter())
+                .map(|event| 1 + event.subscribers.len())
+                .sum::<usize>()
+            + super::legend::MOST_EDGES,
+    );
     let mut ids = Ids::default();
     let mut owner_groups: BTreeMap<String, usize> = BTreeMap::new();
     let mut owner_group = |graph: &mut Graph, ids: &mut Ids, owner: &str| -> usize {

@@ -14,6 +14,11 @@ const EDGES: [(EdgeKind, &str); 7] = [
     (EdgeKind::Handles, "handled by"),
 ];
 
+/// At most how many nodes and edges a legend adds (the load view's included), so that a
+/// graph can be sized before it is built.
+pub const MOST_NODES: usize = 32;
+pub const MOST_EDGES: usize = EDGES.len() + 1;
+
 const NODES: [(NodeKind, &str); 6] = [
     (NodeKind::Frontend, "frontend"),
     (NodeKind::External, "external system"),

@@ -69,6 +69,14 @@ pub(super) fn build_with(
         Direction::LeftRight
     };
     let mut graph = Graph::new(GraphKind::Flow, title, direction);
+    // At most: every service, and an edge per relation and target (parallel ones share).
+    graph.reserve(
+        model.services.len() + super::legend::MOST_NODES,
+        (model.relations.iter())
+            .map(|relation| relation.to.len())
+            .sum::<usize>()
+            + super::legend::MOST_EDGES,
+    );
     let mut ids = Ids::default();
 
     let mut users: BTreeMap<&str, usize> = BTreeMap::new();
