@@ -35,7 +35,7 @@ fn quoted(text: &str) -> String {
 
 /// A label's lines joined by DOT's centred line break.
 fn label(label: &Label) -> String {
-    let lines: Vec<String> = label.lines.iter().map(|line| escape(line)).collect();
+    let lines: Vec<String> = label.lines().map(escape).collect();
     format!("\"{}\"", lines.join("\\n"))
 }
 
@@ -148,8 +148,8 @@ fn group_attributes(kind: GroupKind) -> &'static str {
     }
 }
 
-pub fn graph(graph: &Graph) -> String {
-    let mut out = String::new();
+/// Writes a graph's text into `out`: a text of its own, or a streamed file.
+pub fn write_graph(out: &mut dyn Write, graph: &Graph) {
     let _ = writeln!(out, "digraph {} {{", quoted(&graph.title));
     let rankdir = match graph.direction {
         Direction::LeftRight => "LR",
@@ -172,7 +172,7 @@ pub fn graph(graph: &Graph) -> String {
         "  edge [fontname={font}, fontsize=9, arrowsize=0.7];",
         font = quoted(FONT)
     );
-    let node_line = |out: &mut String, indent: &str, index: usize| {
+    let node_line = |out: &mut dyn Write, indent: &str, index: usize| {
         let node = &graph.nodes[index];
         let text = match node.kind {
             NodeKind::Start | NodeKind::LegendPoint => "\"\"".to_owned(),
@@ -207,7 +207,7 @@ pub fn graph(graph: &Graph) -> String {
             group_attributes(group.kind)
         );
         for &index in &members[group_index] {
-            node_line(&mut out, "    ", index);
+            node_line(out, "    ", index);
         }
         if group.kind == GroupKind::Legend {
             // The node samples side by side in one row, not one above the other.
@@ -244,11 +244,11 @@ pub fn graph(graph: &Graph) -> String {
                 );
             }
         }
-        out.push_str("  }\n");
+        let _ = out.write_str("  }\n");
     }
     for (index, node) in graph.nodes.iter().enumerate() {
         if node.group.is_none() {
-            node_line(&mut out, "  ", index);
+            node_line(out, "  ", index);
         }
     }
     for (rank, ids) in [("min", &graph.first), ("max", &graph.last)] {
@@ -278,8 +278,7 @@ pub fn graph(graph: &Graph) -> String {
             }
         );
     }
-    out.push_str("}\n");
-    out
+    let _ = out.write_str("}\n");
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use smol_str::SmolStr;
+
 use super::graph::{Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, NodeKind};
 use super::ids::Ids;
 use super::srd::node_id;
@@ -16,6 +18,20 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
         format!("Domain events: {}", model.system_name()),
         Direction::LeftRight,
     );
+    // At most: every aggregate, command, event and service, and a handler or publisher
+    // edge per command and event plus one per subscriber.
+    graph.reserve(
+        derived.aggregates.len()
+            + derived.commands.len()
+            + derived.events.len()
+            + model.services.len()
+            + super::legend::MOST_NODES,
+        derived.commands.len()
+            + (derived.events.iter())
+                .map(|event| 1 + event.subscribers.len())
+                .sum::<usize>()
+            + super::legend::MOST_EDGES,
+    );
     let mut ids = Ids::default();
     let mut owner_groups: BTreeMap<String, usize> = BTreeMap::new();
     let mut owner_group = |graph: &mut Graph, ids: &mut Ids, owner: &str| -> usize {
@@ -25,13 +41,13 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
             if label != owner {
                 text.push(owner);
             }
-            graph.group(&ids.id("owner", owner), text, GroupKind::Owner)
+            graph.group(ids.id("owner", owner), text, GroupKind::Owner)
         })
     };
 
     // Aggregate id -> its node id and owner (a command's handler is named only when it
     // is not the owner).
-    let mut aggregate_ids: BTreeMap<&str, (String, Option<&str>)> = BTreeMap::new();
+    let mut aggregate_ids: BTreeMap<&str, (SmolStr, Option<&str>)> = BTreeMap::new();
     for aggregate in &derived.aggregates {
         let id = ids.id("a", aggregate_key(model, &aggregate.id));
         let group = aggregate
@@ -42,14 +58,14 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
         if aggregate.name != aggregate.id {
             label.push(&aggregate.id);
         }
-        graph.node(&id, label, NodeKind::Aggregate, group);
+        graph.node(id.clone(), label, NodeKind::Aggregate, group);
         aggregate_ids.insert(&aggregate.id, (id, aggregate.owner.as_deref()));
     }
 
     // Services drawn as subscribers or handlers, once each (a set: a large spec has
     // thousands, each looked up for every event it subscribes to).
-    let mut services: HashSet<String> = HashSet::new();
-    let mut service = |graph: &mut Graph, ids: &mut Ids, name: &str| -> String {
+    let mut services: HashSet<SmolStr> = HashSet::new();
+    let mut service = |graph: &mut Graph, ids: &mut Ids, name: &str| -> SmolStr {
         let id = node_id(model, ids, name);
         if !services.contains(&id) {
             services.insert(id.clone());
@@ -68,7 +84,7 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
                 }
                 None => (Label::new(name), NodeKind::Service),
             };
-            graph.node(&id, label, kind, None);
+            graph.node(id.clone(), label, kind, None);
         }
         id
     };
@@ -79,7 +95,7 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
         if !command.senders.is_empty() {
             label.push(&format!("from: {}", command.senders.join(", ")));
         }
-        graph.node(&id, label, NodeKind::Command, None);
+        graph.node(id.clone(), label, NodeKind::Command, None);
         let aggregate = command
             .aggregate
             .as_deref()
@@ -95,11 +111,11 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
                         Label::new(&format!("handled by {h}"))
                     }
                 });
-                graph.edge(&id, aggregate, text, EdgeKind::Handles);
+                graph.edge(id, aggregate.clone(), text, EdgeKind::Handles);
             }
             (None, Some(handler)) => {
                 let handler = service(&mut graph, &mut ids, handler);
-                graph.edge(&id, &handler, Label::default(), EdgeKind::Handles);
+                graph.edge(id, handler, Label::default(), EdgeKind::Handles);
             }
             (None, None) => {}
         }
@@ -107,7 +123,7 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
 
     for event in &derived.events {
         let id = ids.id("e", &event.name);
-        graph.node(&id, Label::new(&event.name), NodeKind::Event, None);
+        graph.node(id.clone(), Label::new(&event.name), NodeKind::Event, None);
         let source = event
             .aggregate
             .as_deref()
@@ -119,11 +135,11 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
                     .map(|p| service(&mut graph, &mut ids, p))
             });
         if let Some(source) = source {
-            graph.edge(&source, &id, Label::default(), EdgeKind::Publishes);
+            graph.edge(source, id.clone(), Label::default(), EdgeKind::Publishes);
         }
         for subscriber in &event.subscribers {
             let to = service(&mut graph, &mut ids, subscriber);
-            graph.edge(&id, &to, Label::default(), EdgeKind::Subscribes);
+            graph.edge(id.clone(), to, Label::default(), EdgeKind::Subscribes);
         }
     }
     super::legend::add(&mut graph, &mut ids);

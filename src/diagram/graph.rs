@@ -1,9 +1,46 @@
 //! The neutral structures views build and writers render: no syntax in here.
 
+use smol_str::SmolStr;
+
 /// A label: one or more lines of text exactly as the user wrote them (writers escape).
+///
+/// Held as one string, the lines joined by `\n` (no line holds one: text is split at
+/// them): a large graph has tens of thousands of labels, and a string per line plus a
+/// list of them cost several heap blocks each, where a short label is held inline.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Label {
-    pub lines: Vec<String>,
+    /// `None` for a label of no lines (not the same as one empty line: [`Label::push`]
+    /// after it starts the first line).
+    text: Option<SmolStr>,
+}
+
+/// Lines being added to a label.
+struct Lines {
+    text: String,
+    count: usize,
+}
+
+impl Lines {
+    fn of(label: &Label) -> Self {
+        Lines {
+            text: label.text.as_deref().unwrap_or_default().to_owned(),
+            count: label.lines().count(),
+        }
+    }
+
+    fn push(&mut self, line: &str) {
+        if self.count > 0 {
+            self.text.push('\n');
+        }
+        self.text.push_str(line);
+        self.count += 1;
+    }
+
+    fn into_label(self) -> Label {
+        Label {
+            text: (self.count > 0).then(|| SmolStr::from(self.text)),
+        }
+    }
 }
 
 /// Lines longer than this (in terminal columns, Hangul counting 2) are wrapped at spaces.
@@ -34,9 +71,16 @@ impl Label {
     }
 
     fn push_wrapped(&mut self, text: &str, width: usize) {
-        for line in text.split('\n') {
-            wrap(&mut self.lines, line.trim_end_matches('\r'), width);
+        // Most labels are one short line: held as given, with no line list built.
+        if self.text.is_none() && fits(text, width) && !text.contains(['\n', '\r']) {
+            self.text = Some(SmolStr::new(text));
+            return;
         }
+        let mut lines = Lines::of(self);
+        for line in text.split('\n') {
+            wrap(&mut lines, line.trim_end_matches('\r'), width);
+        }
+        *self = lines.into_label();
     }
 
     pub fn with(mut self, text: &str) -> Self {
@@ -44,13 +88,27 @@ impl Label {
         self
     }
 
+    /// Adds the lines of `other`, as they are (not wrapped again).
+    pub fn append(&mut self, other: &Label) {
+        let mut lines = Lines::of(self);
+        for line in other.lines() {
+            lines.push(line);
+        }
+        *self = lines.into_label();
+    }
+
+    /// The lines, in order.
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        self.text.iter().flat_map(|text| text.split('\n'))
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.lines.iter().all(|line| line.trim().is_empty())
+        self.lines().all(|line| line.trim().is_empty())
     }
 
     /// All lines joined by `separator`.
     pub fn join(&self, separator: &str) -> String {
-        self.lines.join(separator)
+        self.lines().collect::<Vec<_>>().join(separator)
     }
 }
 
@@ -58,22 +116,26 @@ fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)
 }
 
+/// Whether `line` fits in `max` columns. No character is wider than its UTF-8 bytes (a
+/// double-width one takes three), so a line of at most `max` bytes fits without
+/// measuring it: most labels of a large spec are short ASCII names.
+fn fits(line: &str, max: usize) -> bool {
+    line.len() <= max || width(line) <= max
+}
+
 /// Wraps one line at spaces into `lines`; words wider than [`MAX_WORD_WIDTH`] are
 /// broken.
-fn wrap(lines: &mut Vec<String>, line: &str, max: usize) {
-    // No character is wider than its UTF-8 bytes (a double-width one takes three), so a
-    // line of at most `max` bytes fits without measuring it: most labels of a large
-    // spec are short ASCII names.
-    if line.len() <= max || width(line) <= max {
-        lines.push(line.to_owned());
+fn wrap(lines: &mut Lines, line: &str, max: usize) {
+    if fits(line, max) {
+        lines.push(line);
         return;
     }
-    let first = lines.len();
+    let first = lines.count;
     let mut current = String::new();
     for word in line.split(' ') {
         for piece in break_word(word) {
             if !current.is_empty() && width(&current) + 1 + width(&piece) > max {
-                lines.push(std::mem::take(&mut current));
+                lines.push(&std::mem::take(&mut current));
             }
             if !current.is_empty() {
                 current.push(' ');
@@ -81,8 +143,8 @@ fn wrap(lines: &mut Vec<String>, line: &str, max: usize) {
             current.push_str(&piece);
         }
     }
-    if !current.is_empty() || lines.len() == first {
-        lines.push(current);
+    if !current.is_empty() || lines.count == first {
+        lines.push(&current);
     }
 }
 
@@ -174,7 +236,7 @@ pub enum Tone {
 
 #[derive(Debug, Clone)]
 pub struct Node {
-    pub id: String,
+    pub id: SmolStr,
     pub label: Label,
     pub kind: NodeKind,
     /// Index into [`Graph::groups`].
@@ -185,8 +247,10 @@ pub struct Node {
 
 #[derive(Debug, Clone)]
 pub struct Edge {
-    pub from: String,
-    pub to: String,
+    /// Node ids: shared with the node's (an id longer than [`SmolStr`] holds inline is
+    /// one heap block for every edge and the node), not copied.
+    pub from: SmolStr,
+    pub to: SmolStr,
     pub label: Label,
     pub kind: EdgeKind,
     /// Drawn faint: nothing flows along it (the load view); `false` everywhere else.
@@ -205,7 +269,7 @@ pub enum GroupKind {
 
 #[derive(Debug, Clone)]
 pub struct Group {
-    pub id: String,
+    pub id: SmolStr,
     pub label: Label,
     pub kind: GroupKind,
 }
@@ -227,10 +291,10 @@ pub struct Graph {
     pub edges: Vec<Edge>,
     pub groups: Vec<Group>,
     /// Pairs of nodes drawn side by side (a saga step and its compensation).
-    pub side_by_side: Vec<(String, String)>,
+    pub side_by_side: Vec<(SmolStr, SmolStr)>,
     /// Nodes drawn first (frontends: the users' side) and last (external systems).
-    pub first: Vec<String>,
-    pub last: Vec<String>,
+    pub first: Vec<SmolStr>,
+    pub last: Vec<SmolStr>,
 }
 
 impl Graph {
@@ -260,9 +324,24 @@ impl Graph {
         }
     }
 
-    pub fn node(&mut self, id: &str, label: Label, kind: NodeKind, group: Option<usize>) {
+    /// Makes room for `nodes` more nodes and `edges` more edges. A whole-system graph
+    /// is sized before it is built: grown by doubling, its lists (tens of thousands of
+    /// nodes and edges at 5,000 services) end up to twice their size, and each step
+    /// holds the old list beside the new one.
+    pub fn reserve(&mut self, nodes: usize, edges: usize) {
+        self.nodes.reserve_exact(nodes);
+        self.edges.reserve_exact(edges);
+    }
+
+    pub fn node(
+        &mut self,
+        id: impl Into<SmolStr>,
+        label: Label,
+        kind: NodeKind,
+        group: Option<usize>,
+    ) {
         self.nodes.push(Node {
-            id: id.to_owned(),
+            id: id.into(),
             label,
             kind,
             group,
@@ -273,7 +352,7 @@ impl Graph {
     /// Adds a node coloured by `tone` (the load view).
     pub fn toned_node(
         &mut self,
-        id: &str,
+        id: impl Into<SmolStr>,
         label: Label,
         kind: NodeKind,
         group: Option<usize>,
@@ -285,19 +364,25 @@ impl Graph {
         }
     }
 
-    pub fn edge(&mut self, from: &str, to: &str, label: Label, kind: EdgeKind) {
+    pub fn edge(
+        &mut self,
+        from: impl Into<SmolStr>,
+        to: impl Into<SmolStr>,
+        label: Label,
+        kind: EdgeKind,
+    ) {
         self.edges.push(Edge {
-            from: from.to_owned(),
-            to: to.to_owned(),
+            from: from.into(),
+            to: to.into(),
             label,
             kind,
             faint: false,
         });
     }
 
-    pub fn group(&mut self, id: &str, label: Label, kind: GroupKind) -> usize {
+    pub fn group(&mut self, id: impl Into<SmolStr>, label: Label, kind: GroupKind) -> usize {
         self.groups.push(Group {
-            id: id.to_owned(),
+            id: id.into(),
             label,
             kind,
         });
@@ -358,14 +443,20 @@ mod tests {
     fn long_labels_wrap_at_spaces_and_keep_every_character() {
         let text = "아주 긴 이름을 가진 서비스 아주 긴 이름을 가진 서비스";
         let label = Label::new(text);
-        assert!(label.lines.len() > 1);
+        assert!(label.lines().count() > 1);
         assert_eq!(label.join(" "), text);
         let word = "x".repeat(100);
         let label = Label::new(&word);
-        assert!(label.lines.iter().all(|l| l.len() <= MAX_WORD_WIDTH));
+        assert!(label.lines().all(|l| l.len() <= MAX_WORD_WIDTH));
         assert_eq!(label.join(""), word);
-        assert_eq!(Label::new("a\nb").lines, ["a", "b"]);
-        assert_eq!(Label::wide(text).lines.len(), 1);
+        assert_eq!(Label::new("a\nb").lines().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(Label::wide(text).lines().count(), 1);
+        // No lines, and one empty line, stay apart: a line pushed after them differs.
+        assert_eq!(Label::default().with("x").join("|"), "x");
+        assert_eq!(Label::new("").with("x").join("|"), "|x");
+        let mut label = Label::new("a");
+        label.append(&Label::new("b\nc"));
+        assert_eq!(label.join("|"), "a|b|c");
     }
 
     /// What lets `wrap` skip measuring a line of at most `max` bytes.

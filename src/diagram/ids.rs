@@ -4,7 +4,9 @@
 //! from its position, so adding a service does not renumber the others. Names that
 //! romanize to the same ASCII get `_2`, `_3`… in the order they are first asked for.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use smol_str::SmolStr;
 
 use crate::names::{bounded, stable_words, unique};
 
@@ -14,17 +16,20 @@ const MAX_ID_CHARS: usize = 40;
 const MAX_STEM_CHARS: usize = 60;
 
 /// Hands out unique ids, one per key, each `prefix_words`.
+///
+/// Ids and names are [`SmolStr`]s: a short one (most are) is held inline, a long one
+/// is shared by the graph's node and every edge that ends there.
 #[derive(Debug, Default)]
 pub struct Ids {
     /// Prefix -> name -> id: nested, so looking a name up (most calls: every edge asks
     /// for both its ends) allocates nothing.
-    given: HashMap<String, HashMap<String, String>>,
-    taken: BTreeSet<String>,
+    given: HashMap<&'static str, HashMap<SmolStr, SmolStr>>,
+    taken: HashSet<SmolStr>,
 }
 
 impl Ids {
     /// The id for `name` in the namespace `prefix` (the same name gets the same id).
-    pub fn id(&mut self, prefix: &str, name: &str) -> String {
+    pub fn id(&mut self, prefix: &'static str, name: &str) -> SmolStr {
         if let Some(id) = self.given.get(prefix).and_then(|names| names.get(name)) {
             return id.clone();
         }
@@ -32,12 +37,24 @@ impl Ids {
             "{prefix}_{}",
             bounded(&stable_words(name), '_', MAX_ID_CHARS, name)
         );
-        let id = unique(&mut self.taken, base, '_');
+        let id = self.unique(base);
         self.given
-            .entry(prefix.to_owned())
+            .entry(prefix)
             .or_default()
-            .insert(name.to_owned(), id.clone());
+            .insert(SmolStr::new(name), id.clone());
         id
+    }
+
+    /// `base`, or the first of `base_2`, `base_3`… not taken yet (as
+    /// [`crate::names::unique`] does, over a set of inline strings).
+    fn unique(&mut self, base: String) -> SmolStr {
+        let mut candidate = SmolStr::new(&base);
+        let mut counter = 2;
+        while !self.taken.insert(candidate.clone()) {
+            candidate = SmolStr::from(format!("{base}_{counter}"));
+            counter += 1;
+        }
+        candidate
     }
 }
 

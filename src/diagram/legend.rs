@@ -14,6 +14,11 @@ const EDGES: [(EdgeKind, &str); 7] = [
     (EdgeKind::Handles, "handled by"),
 ];
 
+/// At most how many nodes and edges a legend adds (the load view's included), so that a
+/// graph can be sized before it is built.
+pub const MOST_NODES: usize = 32;
+pub const MOST_EDGES: usize = EDGES.len() + 1;
+
 const NODES: [(NodeKind, &str); 6] = [
     (NodeKind::Frontend, "frontend"),
     (NodeKind::External, "external system"),
@@ -38,7 +43,7 @@ pub fn add(graph: &mut Graph, ids: &mut Ids) {
         // Plain services need no key unless other node kinds are drawn beside them.
         if distinct_nodes.contains(&kind) && distinct_nodes.len() > 1 {
             let id = ids.id("legend_node", text);
-            graph.node(&id, Label::new(text), kind, Some(group));
+            graph.node(id, Label::new(text), kind, Some(group));
         }
     }
     edge_samples(graph, ids, group);
@@ -56,7 +61,7 @@ fn used_edges(graph: &Graph) -> Vec<(EdgeKind, &'static str)> {
 /// The legend group (empty): its index.
 pub fn group(graph: &mut Graph, ids: &mut Ids) -> usize {
     graph.group(
-        &ids.id("legend", "legend"),
+        ids.id("legend", "legend"),
         Label::new("Legend"),
         GroupKind::Legend,
     )
@@ -75,8 +80,18 @@ pub fn edge_samples(graph: &mut Graph, ids: &mut Ids, group: usize) {
     for (kind, text) in used_edges(graph) {
         let from = ids.id("legend_from", text);
         let to = ids.id("legend_to", text);
-        graph.node(&from, Label::default(), NodeKind::LegendPoint, Some(group));
-        graph.node(&to, Label::default(), NodeKind::LegendPoint, Some(group));
-        graph.edge(&from, &to, Label::new(text), kind);
+        graph.node(
+            from.clone(),
+            Label::default(),
+            NodeKind::LegendPoint,
+            Some(group),
+        );
+        graph.node(
+            to.clone(),
+            Label::default(),
+            NodeKind::LegendPoint,
+            Some(group),
+        );
+        graph.edge(from, to, Label::new(text), kind);
     }
 }

@@ -27,17 +27,17 @@ pub fn build(data: &Data) -> Graph {
     }
     for state in &states {
         let id = ids.id("st", state);
-        graph.node(&id, Label::new(state), NodeKind::State, None);
+        graph.node(id, Label::new(state), NodeKind::State, None);
     }
     for transition in &data.transitions {
         let to = ids.id("st", transition.to.as_str());
         let label = Label::new(transition.event.as_str());
         if transition.from.is_empty() {
-            graph.edge(start, &to, label.clone(), EdgeKind::Transition);
+            graph.edge(start, to.clone(), label.clone(), EdgeKind::Transition);
         }
         for from in &transition.from {
             let from = ids.id("st", from.as_str());
-            graph.edge(&from, &to, label.clone(), EdgeKind::Transition);
+            graph.edge(from, to.clone(), label.clone(), EdgeKind::Transition);
         }
     }
     graph

@@ -144,7 +144,7 @@ fn add_legend(graph: &mut Graph, ids: &mut Ids, table: &LoadTable) {
     let group = legend::group(graph, ids);
     let mut sample = |graph: &mut Graph, text: &str, kind: NodeKind, tone: Option<Tone>| {
         let id = ids.id("legend_node", text);
-        graph.toned_node(&id, Label::new(text), kind, Some(group), tone);
+        graph.toned_node(id, Label::new(text), kind, Some(group), tone);
     };
     for (level, tone) in [
         (Level::Low, Tone::Low),
@@ -175,9 +175,19 @@ fn add_legend(graph: &mut Graph, ids: &mut Ids, table: &LoadTable) {
     if let Some(kind) = idle {
         let text = "nothing flows at the spike";
         let (from, to) = (ids.id("legend_from", text), ids.id("legend_to", text));
-        graph.node(&from, Label::default(), NodeKind::LegendPoint, Some(group));
-        graph.node(&to, Label::default(), NodeKind::LegendPoint, Some(group));
-        graph.edge(&from, &to, Label::new(text), kind);
+        graph.node(
+            from.clone(),
+            Label::default(),
+            NodeKind::LegendPoint,
+            Some(group),
+        );
+        graph.node(
+            to.clone(),
+            Label::default(),
+            NodeKind::LegendPoint,
+            Some(group),
+        );
+        graph.edge(from, to, Label::new(text), kind);
         if let Some(edge) = graph.edges.last_mut() {
             edge.faint = true;
         }

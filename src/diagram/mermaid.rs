@@ -42,16 +42,11 @@ pub fn text(line: &str) -> String {
 
 /// A multi-line label as one Mermaid text.
 fn label(label: &Label) -> String {
-    label
-        .lines
-        .iter()
-        .map(|line| text(line))
-        .collect::<Vec<_>>()
-        .join("<br/>")
+    label.lines().map(text).collect::<Vec<_>>().join("<br/>")
 }
 
 /// A `%%` comment line (a title); never a directive, never more than one line.
-fn comment(out: &mut String, line: &str) {
+fn comment(out: &mut dyn Write, line: &str) {
     let clean: String = line
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -59,14 +54,9 @@ fn comment(out: &mut String, line: &str) {
     let _ = writeln!(out, "%% {}", clean.replace("%%", "% %"));
 }
 
-pub fn graph(graph: &Graph) -> String {
-    let mut out = String::new();
-    write_graph(&mut out, graph);
-    out
-}
-
-/// Appends [`graph`]'s text to `out` (`DIAGRAMS.md` embeds it without a copy).
-pub fn write_graph(out: &mut String, graph: &Graph) {
+/// Writes a graph's text into `out`: a text of its own, a streamed file, or
+/// `DIAGRAMS.md`, which embeds it without a copy.
+pub fn write_graph(out: &mut dyn Write, graph: &Graph) {
     match graph.kind {
         GraphKind::Flow => flowchart(out, graph),
         GraphKind::State => state(out, graph),
@@ -182,10 +172,10 @@ fn faint_link_style(kind: EdgeKind) -> String {
     }
 }
 
-fn flowchart(out: &mut String, graph: &Graph) {
+fn flowchart(out: &mut dyn Write, graph: &Graph) {
     comment(out, &graph.title);
     let _ = writeln!(out, "flowchart {}", direction(graph.direction));
-    let node_line = |out: &mut String, indent: &str, index: usize| {
+    let node_line = |out: &mut dyn Write, indent: &str, index: usize| {
         let node = &graph.nodes[index];
         let _ = writeln!(
             out,
@@ -203,12 +193,12 @@ fn flowchart(out: &mut String, graph: &Graph) {
     for (group_index, group) in graph.groups.iter().enumerate() {
         let _ = writeln!(out, "  subgraph {}[\"{}\"]", group.id, label(&group.label));
         if group.kind == GroupKind::Legend {
-            out.push_str("    direction LR\n");
+            let _ = out.write_str("    direction LR\n");
         }
         for &index in &members[group_index] {
             node_line(out, "    ", index);
         }
-        out.push_str("  end\n");
+        let _ = out.write_str("  end\n");
     }
     for edge in &graph.edges {
         let text = if edge.label.is_empty() {
@@ -277,7 +267,7 @@ fn flowchart(out: &mut String, graph: &Graph) {
             link_style(kind).to_owned()
         };
         // Written index by index: a string per edge would cost more than the line.
-        out.push_str("  linkStyle ");
+        let _ = out.write_str("  linkStyle ");
         let indices = (graph.edges.iter().enumerate())
             .filter(|(_, edge)| edge.kind == kind && edge.faint == faint)
             .map(|(index, _)| index);
@@ -289,9 +279,9 @@ fn flowchart(out: &mut String, graph: &Graph) {
     }
 }
 
-fn state(out: &mut String, graph: &Graph) {
+fn state(out: &mut dyn Write, graph: &Graph) {
     comment(out, &graph.title);
-    out.push_str("stateDiagram-v2\n");
+    let _ = out.write_str("stateDiagram-v2\n");
     let _ = writeln!(out, "  direction {}", direction(graph.direction));
     for node in &graph.nodes {
         if node.kind == NodeKind::State {
@@ -327,9 +317,9 @@ pub fn sequence(sequence: &Sequence) -> String {
 }
 
 /// Appends [`sequence`]'s text to `out`.
-pub fn write_sequence(out: &mut String, sequence: &Sequence) {
+pub fn write_sequence(out: &mut dyn Write, sequence: &Sequence) {
     comment(out, &sequence.title);
-    out.push_str("sequenceDiagram\n");
+    let _ = out.write_str("sequenceDiagram\n");
     for participant in &sequence.participants {
         let _ = writeln!(
             out,
@@ -341,7 +331,7 @@ pub fn write_sequence(out: &mut String, sequence: &Sequence) {
     items(out, &sequence.items, "  ");
 }
 
-fn items(out: &mut String, list: &[SequenceItem], indent: &str) {
+fn items(out: &mut dyn Write, list: &[SequenceItem], indent: &str) {
     for item in list {
         match item {
             SequenceItem::Message {

@@ -19,6 +19,7 @@ mod saga;
 mod srd;
 
 use std::cell::OnceCell;
+use std::{fmt, io};
 
 use crate::analysis::Analysis;
 use crate::names::did_you_mean;
@@ -298,87 +299,107 @@ impl<'a> Selection<'a> {
     }
 }
 
-/// Draws what `selection` selects in each of `formats`, and returns `DIAGRAMS.md`. A
-/// view that cannot be drawn is left out: the load view of a spec without a `peak`.
+/// The page `--out-dir` writes beside the diagrams, embedding the Mermaid ones.
+pub const PAGE: &str = "DIAGRAMS.md";
+
+/// Where [`draw_all`] puts the files it draws, one at a time, in a fixed order.
+pub trait Sink {
+    type Error;
+
+    /// A diagram drawn in memory: one aggregate's or saga's, small whatever the system.
+    fn file(&mut self, name: &str, text: String) -> Result<(), Self::Error>;
+
+    /// A file that grows with the whole system (the SRD, load and events diagrams,
+    /// [`PAGE`]), which `draw` writes piece by piece so that it need not be held whole
+    /// (at 5,000 services the page is 13.7 MB, `events.dot` 7.6 MB). By default it is
+    /// drawn into memory and handed to [`Sink::file`].
+    fn stream(
+        &mut self,
+        name: &str,
+        draw: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), Self::Error> {
+        let mut bytes = Vec::new();
+        // Writing into a `Vec` cannot fail.
+        let _ = draw(&mut bytes);
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+        self.file(name, text)
+    }
+}
+
+/// Draws what `selection` selects in each of `formats`, then [`PAGE`], each file handed
+/// to `sink` before the next is drawn; returns how many diagrams were drawn (the page
+/// aside). A view that cannot be drawn is left out: the load view of a spec without a
+/// `peak`.
 ///
-/// Each diagram goes to `write` (file name, text) as soon as it is rendered and is
-/// dropped before the next: a 5,000-service spec draws some 11,000 diagrams, and holding
-/// them all would cost more memory than the analysis itself. The text is handed over,
-/// not copied, so a writer that keeps it (a queue) costs no second copy.
-///
-/// The page is drawn after every file, Mermaid diagram by Mermaid diagram straight into
-/// it (see [`page_of`]): built alongside the files, it would hold the whole-system
-/// diagrams' Mermaid texts (10 MB at 5,000 services) while the next, largest graphs are
-/// built and their DOT texts written.
-pub fn draw_all<E>(
+/// Memory holds one graph at a time: a per-subject diagram is drawn into a text of its
+/// own (it is small), a whole-system one straight into its file (see [`Sink::stream`]),
+/// and the page last, each Mermaid diagram drawn again straight into it (see
+/// [`page`]).
+pub fn draw_all<S: Sink>(
     analysis: &Analysis,
     selection: &Selection,
     formats: &[Format],
-    mut write: impl FnMut(&str, String) -> Result<(), E>,
-) -> Result<String, E> {
+    sink: &mut S,
+) -> Result<usize, S::Error> {
     let renderer = Renderer::new(analysis);
-    // The bytes of the Mermaid texts, which the page embeds.
-    let mut mermaid_bytes = 0;
+    let mut drawn = 0;
     for (view, subjects) in selection.drawn(analysis) {
         for subject in &subjects {
-            let id = subject.as_ref().map(|s| s.id.as_str());
-            renderer.each_format(view, id, formats, |format, text| {
-                if format == Format::Mermaid {
-                    mermaid_bytes += text.len();
-                }
-                write(&file_name(view, subject.as_ref(), format), text)
-            })?;
+            renderer.each_format(view, subject.as_ref(), formats, sink)?;
+            drawn += formats.len();
         }
     }
-    Ok(page_of(&renderer, selection, formats, mermaid_bytes))
+    sink.stream(PAGE, &mut |out| {
+        through_io(out, |out| page(&renderer, selection, formats, out))
+    })?;
+    Ok(drawn)
 }
 
-/// `DIAGRAMS.md`: each diagram's section, and its Mermaid text drawn again, straight into
-/// the page. Drawing twice costs time (the Mermaid half of the files' drawing), but the
-/// page is then the only large text alive while it grows: each graph is dropped once
-/// written into it, and no diagram file waits beside it.
-///
-/// The page is sized exactly before it is drawn: its headings alone (drawn first,
-/// without a diagram: cheap) plus the Mermaid texts' `mermaid_bytes`. Grown by doubling,
-/// the 13.7 MB page of 5,000 services would be copied four times over, each copy beside
-/// the one before.
-fn page_of(
-    renderer: &Renderer,
-    selection: &Selection,
-    formats: &[Format],
-    mermaid_bytes: usize,
-) -> String {
-    let headings = sections(renderer, selection, formats, 0, |_, _, _| {}).len();
-    sections(
-        renderer,
-        selection,
-        formats,
-        headings + mermaid_bytes,
-        |out, view, id| renderer.mermaid_into(out, view, id),
-    )
-}
-
-/// The page with `capacity` reserved, each Mermaid text drawn by `draw` (into the page,
-/// for a view and subject id).
-fn sections(
-    renderer: &Renderer,
-    selection: &Selection,
-    formats: &[Format],
-    capacity: usize,
-    mut draw: impl FnMut(&mut String, View, Option<&str>),
-) -> String {
+/// `DIAGRAMS.md`, into `out`: each diagram's section, and its Mermaid text drawn again,
+/// straight into the page. Drawing twice costs time (the Mermaid half of the files'
+/// drawing), but no diagram text is then held beside the page, and each graph is
+/// dropped once written into it.
+fn page(renderer: &Renderer, selection: &Selection, formats: &[Format], out: &mut dyn fmt::Write) {
     let analysis = renderer.analysis;
-    let mut page = Page::new(analysis, selection.draws_load(analysis), capacity);
+    let mut page = Page::new(out, analysis, selection.draws_load(analysis));
     for (view, subjects) in selection.drawn(analysis) {
         for subject in &subjects {
             page.section(view, subject.as_ref(), formats);
             if formats.contains(&Format::Mermaid) {
                 let id = subject.as_ref().map(|s| s.id.as_str());
-                page.mermaid(|out| draw(out, view, id));
+                page.mermaid(|out| renderer.mermaid_into(out, view, id));
             }
         }
     }
-    page.finish(&selection.views)
+    page.finish(&selection.views);
+}
+
+/// Runs `draw`, a writer of text, over the bytes writer `out`; the first error of `out`
+/// is returned (the writers ignore their `fmt::Result`: drawing into a `String` cannot
+/// fail, and once `out` failed every later write fails at once).
+fn through_io(out: &mut dyn io::Write, draw: impl FnOnce(&mut dyn fmt::Write)) -> io::Result<()> {
+    let mut text = IoText { out, error: None };
+    draw(&mut text);
+    text.error.map_or(Ok(()), Err)
+}
+
+/// A [`fmt::Write`] that passes text on to an [`io::Write`], keeping its first error.
+struct IoText<'a> {
+    out: &'a mut dyn io::Write,
+    error: Option<io::Error>,
+}
+
+impl fmt::Write for IoText<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        if self.error.is_some() {
+            return Err(fmt::Error);
+        }
+        self.out.write_all(text.as_bytes()).map_err(|error| {
+            self.error = Some(error);
+            fmt::Error
+        })
+    }
 }
 
 /// Renders the diagrams of one analysis. What the diagrams of many subjects look up is
@@ -397,30 +418,37 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// One diagram (a view, or one subject of it) in each of `formats`, each text handed
-    /// to `each` before the next is rendered. The graph is built once for every format;
-    /// the saga view draws a different structure per format (a sequence, a chain).
-    fn each_format<E>(
+    /// One diagram (a view, or one subject of it) in each of `formats`, each handed to
+    /// `sink` before the next is drawn: a whole-system view's streamed, a subject's as a
+    /// text. The graph is built once for every format; the saga view draws a different
+    /// structure per format (a sequence, a chain).
+    fn each_format<S: Sink>(
         &self,
         view: View,
-        subject: Option<&str>,
+        subject: Option<&Subject>,
         formats: &[Format],
-        mut each: impl FnMut(Format, String) -> Result<(), E>,
-    ) -> Result<(), E> {
+        sink: &mut S,
+    ) -> Result<(), S::Error> {
+        let id = subject.map(|s| s.id.as_str());
         if view == View::Saga {
             for &format in formats {
-                each(format, self.text(view, subject, format))?;
+                sink.file(
+                    &file_name(view, subject, format),
+                    self.text(view, id, format),
+                )?;
             }
             return Ok(());
         }
-        let graph = self.graph(view, subject);
+        let graph = self.graph(view, id);
         for &format in formats {
-            each(
-                format,
-                graph
-                    .as_ref()
-                    .map_or_else(String::new, |graph| write_graph(graph, format)),
-            )?;
+            let name = file_name(view, subject, format);
+            match &graph {
+                Some(graph) if !view.is_per_subject() => sink.stream(&name, &mut |out| {
+                    through_io(out, |out| write_graph_into(out, graph, format))
+                })?,
+                Some(graph) => sink.file(&name, write_graph(graph, format))?,
+                None => sink.file(&name, String::new())?,
+            }
         }
         Ok(())
     }
@@ -442,9 +470,9 @@ impl<'a> Renderer<'a> {
             .map_or_else(String::new, |graph| write_graph(&graph, format))
     }
 
-    /// Appends the Mermaid text of one diagram to `out` (nothing for an unknown subject),
-    /// the bytes [`Renderer::text`] returns, without a text of its own.
-    fn mermaid_into(&self, out: &mut String, view: View, subject: Option<&str>) {
+    /// Writes the Mermaid text of one diagram into `out` (nothing for an unknown
+    /// subject), the bytes [`Renderer::text`] returns, without a text of its own.
+    fn mermaid_into(&self, out: &mut dyn fmt::Write, view: View, subject: Option<&str>) {
         if view == View::Saga {
             let analysis = self.analysis;
             if let Some(saga) = subject.and_then(|id| analysis.model.saga(id)) {
@@ -478,9 +506,16 @@ impl<'a> Renderer<'a> {
 }
 
 fn write_graph(graph: &graph::Graph, format: Format) -> String {
+    let mut text = String::new();
+    write_graph_into(&mut text, graph, format);
+    text
+}
+
+/// Writes a graph's text into `out`, in `format`.
+fn write_graph_into(out: &mut dyn fmt::Write, graph: &graph::Graph, format: Format) {
     match format {
-        Format::Mermaid => mermaid::graph(graph),
-        Format::Dot => dot::graph(graph),
+        Format::Mermaid => mermaid::write_graph(out, graph),
+        Format::Dot => dot::write_graph(out, graph),
     }
 }
 

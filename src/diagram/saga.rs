@@ -105,11 +105,11 @@ pub fn sequence(lookup: &Lookup<'_>, saga: &Saga) -> Sequence {
         let id = ids.id("p", service);
         if !sequence.participants.iter().any(|p| p.id == id) {
             sequence.participants.push(Participant {
-                id: id.clone(),
+                id: id.to_string(),
                 label: service_label(model, service),
             });
         }
-        id
+        id.to_string()
     };
     let orchestrator = match saga.style {
         SagaStyle::Orchestration => saga
@@ -250,15 +250,13 @@ pub fn chain(model: &Model, saga: &Saga) -> Graph {
         };
         // The compensation has its own node beneath the step.
         let mut label = Label::new(&step_text(step, false));
-        label
-            .lines
-            .extend(service_label(model, step.service.as_str()).lines);
-        graph.node(&step_id(step.number), label, kind, None);
+        label.append(&service_label(model, step.service.as_str()));
+        graph.node(step_id(step.number), label, kind, None);
     }
     for pair in saga.steps.windows(2) {
         graph.edge(
-            &step_id(pair[0].number),
-            &step_id(pair[1].number),
+            step_id(pair[0].number),
+            step_id(pair[1].number),
             Label::default(),
             EdgeKind::Forward,
         );
@@ -274,22 +272,23 @@ pub fn chain(model: &Model, saga: &Saga) -> Graph {
     {
         if let Some(compensation) = &step.compensation {
             graph.node(
-                &compensation_id(step.number),
+                compensation_id(step.number),
                 Label::new(&format!("undo {}: {}", step.number, compensation.value)),
                 NodeKind::Compensation,
                 None,
             );
-            graph
-                .side_by_side
-                .push((step_id(step.number), compensation_id(step.number)));
+            graph.side_by_side.push((
+                step_id(step.number).into(),
+                compensation_id(step.number).into(),
+            ));
         }
     }
     let mut links: BTreeSet<(usize, usize)> = BTreeSet::new();
     for path in &paths {
         if let Some(first) = path.compensated_steps.first() {
             graph.edge(
-                &step_id(path.failed_step),
-                &compensation_id(*first),
+                step_id(path.failed_step),
+                compensation_id(*first),
                 Label::new("fails"),
                 EdgeKind::Fails,
             );
@@ -300,8 +299,8 @@ pub fn chain(model: &Model, saga: &Saga) -> Graph {
     }
     for (from, to) in links.into_iter().rev() {
         graph.edge(
-            &compensation_id(from),
-            &compensation_id(to),
+            compensation_id(from),
+            compensation_id(to),
             Label::default(),
             EdgeKind::Compensates,
         );

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use smol_str::SmolStr;
+
 use super::graph::{Direction, EdgeKind, Graph, GraphKind, GroupKind, Label, NodeKind, Tone};
 use super::ids::Ids;
 use crate::model::{Model, Relation, RelationKind, Service, ServiceKind};
@@ -67,6 +69,14 @@ pub(super) fn build_with(
         Direction::LeftRight
     };
     let mut graph = Graph::new(GraphKind::Flow, title, direction);
+    // At most: every service, and an edge per relation and target (parallel ones share).
+    graph.reserve(
+        model.services.len() + super::legend::MOST_NODES,
+        (model.relations.iter())
+            .map(|relation| relation.to.len())
+            .sum::<usize>()
+            + super::legend::MOST_EDGES,
+    );
     let mut ids = Ids::default();
 
     let mut users: BTreeMap<&str, usize> = BTreeMap::new();
@@ -85,7 +95,7 @@ pub(super) fn build_with(
                 *groups.entry(database.as_str()).or_insert_with(|| {
                     let id = ids.id("db", database.as_str());
                     graph.group(
-                        &id,
+                        id,
                         Label::new(&format!("shared database: {}", database.value)),
                         GroupKind::SharedDatabase,
                     )
@@ -105,7 +115,7 @@ pub(super) fn build_with(
                 _ => {}
             }
         }
-        graph.toned_node(&id, label, kind, group, tone);
+        graph.toned_node(id, label, kind, group, tone);
     }
 
     // Parallel relations share one edge, in spec order of first appearance. The key is
@@ -125,7 +135,7 @@ pub(super) fn build_with(
                 kind,
             );
             let index = *at.entry(key).or_insert_with(|| {
-                graph.edge(&from, &to_id, Label::default(), kind);
+                graph.edge(from.clone(), to_id, Label::default(), kind);
                 let index = graph.edges.len() - 1;
                 // Faint until one of its relations carries something.
                 graph.edges[index].faint = true;
@@ -134,7 +144,7 @@ pub(super) fn build_with(
             let edge = &mut graph.edges[index];
             edge.faint &= idle;
             if let Some(text) = &text
-                && !edge.label.lines.iter().any(|line| line == text)
+                && !edge.label.lines().any(|line| line == text)
             {
                 edge.label.push(text);
             }
@@ -145,7 +155,7 @@ pub(super) fn build_with(
 
 /// The node id of a service; an unknown service (an error finding, so never rendered in
 /// practice) still gets an id rather than a panic.
-pub(super) fn node_id(model: &Model, ids: &mut Ids, service: &str) -> String {
+pub(super) fn node_id(model: &Model, ids: &mut Ids, service: &str) -> SmolStr {
     ids.id("s", node_key(model, service))
 }
 

@@ -24,7 +24,7 @@
 mod render;
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
+use std::{fmt, io};
 
 use smol_str::SmolStr;
 
@@ -104,12 +104,26 @@ impl Document<'_> {
 
     /// Appends [`Document::to_yaml`] to `out`: a caller writing many documents reuses
     /// one buffer instead of growing a new one for each.
-    pub fn write_yaml(&self, out: &mut String) -> Result<(), ExportError> {
-        out.push_str(HEADER);
-        serde_saphyr::to_fmt_writer(out, self).map_err(|source| ExportError {
+    pub fn write_yaml(&self, out: &mut impl fmt::Write) -> Result<(), ExportError> {
+        let failed = |source: serde_saphyr::ser::Error| ExportError {
             service: self.service.to_owned(),
             source,
-        })
+        };
+        out.write_str(HEADER)
+            .map_err(|error| failed(error.into()))?;
+        serde_saphyr::to_fmt_writer(out, self).map_err(failed)
+    }
+
+    /// Writes [`Document::to_yaml`]'s text into `out` as it is serialized: the largest
+    /// document of a large system (its mailer's, megabytes) need not be held whole.
+    pub fn write_yaml_to(&self, mut out: &mut dyn io::Write) -> Result<(), ExportError> {
+        let failed = |source: serde_saphyr::ser::Error| ExportError {
+            service: self.service.to_owned(),
+            source,
+        };
+        out.write_all(HEADER.as_bytes())
+            .map_err(|error| failed(error.into()))?;
+        serde_saphyr::to_io_writer(&mut out, self).map_err(failed)
     }
 }
 
