@@ -122,7 +122,7 @@ fn render_snippet(
     };
     let number = span.line.to_string();
     let pad = " ".repeat(number.len());
-    let window = SnippetWindow::around(line, span);
+    let window = SnippetWindow::around(&line, span);
     let indent = " ".repeat(display_width(&window.before));
     let carets = "^".repeat(display_width(&window.node).max(1));
     let _ = writeln!(out, "{pad} {gutter}|{gutter:#}");

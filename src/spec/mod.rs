@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::report::Finding;
 use crate::rules::structure;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, OnDisk, SourceMap, Span};
 use raw::RawSpec;
 
 /// Guards against inputs that would cost unbounded time or memory.
@@ -73,7 +73,7 @@ pub fn load(paths: &[PathBuf], limits: &Limits) -> Result<LoadedSpec, LoadError>
 /// Parses one spec given as text: the entry point for tests, fuzzing and editors.
 pub fn load_str(path: impl Into<PathBuf>, text: &str, limits: &Limits) -> LoadedSpec {
     let mut loaded = LoadedSpec::default();
-    parse_into(path.into(), text.to_owned(), limits, &mut loaded);
+    parse_into(path.into(), text.to_owned(), None, limits, &mut loaded);
     loaded
 }
 
@@ -123,9 +123,10 @@ fn load_file(path: &Path, limits: &Limits, loaded: &mut LoadedSpec) -> Result<()
         source,
     };
     let file = fs::File::open(path).map_err(io_error)?;
+    let metadata = file.metadata().ok();
     // The size on disk is only a hint for the buffer: grown by doubling, it would be up
-    // to twice the text, and it is kept for the whole run (snippets).
-    let size_hint = file.metadata().map_or(0, |metadata| metadata.len());
+    // to twice the text.
+    let size_hint = metadata.as_ref().map_or(0, |metadata| metadata.len());
     let capacity = size_hint.min(limits.max_file_bytes.saturating_add(1));
     // Read one byte past the limit rather than trusting metadata: a pipe or a growing
     // file has no reliable size, and an unbounded read could exhaust memory.
@@ -142,7 +143,13 @@ fn load_file(path: &Path, limits: &Limits, loaded: &mut LoadedSpec) -> Result<()
         return Ok(());
     }
     match String::from_utf8(bytes) {
-        Ok(text) => parse_into(path.to_path_buf(), text, limits, loaded),
+        Ok(text) => {
+            // Snippets read their lines back from a regular file; a pipe's text is kept.
+            let on_disk = metadata
+                .filter(|metadata| metadata.is_file() && metadata.len() == text.len() as u64)
+                .map(|metadata| OnDisk::new(&metadata));
+            parse_into(path.to_path_buf(), text, on_disk, limits, loaded);
+        }
         Err(error) => {
             let valid_up_to = error.utf8_error().valid_up_to();
             let bytes = error.into_bytes();
@@ -177,7 +184,13 @@ fn line_column_at(bytes: &[u8], offset: usize) -> (u32, u32) {
     )
 }
 
-fn parse_into(path: PathBuf, text: String, limits: &Limits, loaded: &mut LoadedSpec) {
+fn parse_into(
+    path: PathBuf,
+    text: String,
+    on_disk: Option<OnDisk>,
+    limits: &Limits,
+    loaded: &mut LoadedSpec,
+) {
     let file_id = loaded.sources.next_id();
     let result = if has_no_content(&text) {
         Err(structure::EMPTY_SPEC
@@ -186,7 +199,10 @@ fn parse_into(path: PathBuf, text: String, limits: &Limits, loaded: &mut LoadedS
     } else {
         parse_text(file_id, &text, limits)
     };
-    loaded.sources.add(path, text);
+    match on_disk {
+        Some(on_disk) => loaded.sources.add_from_disk(path, &text, on_disk),
+        None => loaded.sources.add(path, text),
+    };
     match result {
         Ok(spec) => loaded.files.push((file_id, spec)),
         Err(finding) => loaded.findings.push(finding),
