@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// Index of a file in the [`SourceMap`].
 pub type FileId = u32;
@@ -70,8 +69,6 @@ pub struct SourceFile {
 pub struct OnDisk {
     len: u64,
     modified: Option<std::time::SystemTime>,
-    /// The open file, once a line was read back (findings come in runs from one file).
-    reader: Mutex<Option<fs::File>>,
 }
 
 impl OnDisk {
@@ -80,22 +77,19 @@ impl OnDisk {
         OnDisk {
             len: metadata.len(),
             modified: metadata.modified().ok(),
-            reader: Mutex::new(None),
         }
     }
 
-    /// The bytes `start..end` of the file, if it is still the file that was read.
+    /// The bytes `start..end` of the file, if it is still the file that was read. The
+    /// file is opened for each line and closed again: a spec folder may hold thousands
+    /// of files with findings, and kept open they would use up the process's handles
+    /// while the outputs are written.
     fn read(&self, path: &Path, start: usize, end: usize) -> Option<Vec<u8>> {
-        let mut reader = self.reader.lock().ok()?;
-        if reader.is_none() {
-            let file = fs::File::open(path).ok()?;
-            let metadata = file.metadata().ok()?;
-            if metadata.len() != self.len || metadata.modified().ok() != self.modified {
-                return None;
-            }
-            *reader = Some(file);
+        let mut file = fs::File::open(path).ok()?;
+        let metadata = file.metadata().ok()?;
+        if metadata.len() != self.len || metadata.modified().ok() != self.modified {
+            return None;
         }
-        let file = reader.as_mut()?;
         let mut bytes = vec![0; end.checked_sub(start)?];
         file.seek(SeekFrom::Start(u64::try_from(start).ok()?))
             .ok()?;

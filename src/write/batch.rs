@@ -145,6 +145,18 @@ impl BatchWriter {
             return Err(error);
         }
         let mut staged = outcome.staged;
+        if staged.len() != self.handed_over {
+            // A writing thread died (a bug): the statuses would no longer line up with
+            // the files handed over.
+            return Err(WriteError::Io {
+                path: PathBuf::new(),
+                source: std::io::Error::other(format!(
+                    "{} of {} files were not written",
+                    self.handed_over - staged.len().min(self.handed_over),
+                    self.handed_over
+                )),
+            });
+        }
         staged.sort_by_key(|(number, ..)| *number);
         let before: Vec<FileStatus> = staged.iter().map(|(_, before, _)| *before).collect();
         let paths = commit_all(staged.into_iter().map(|(.., staged)| staged).collect())?;

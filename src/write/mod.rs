@@ -163,14 +163,16 @@ impl OutputDir {
         let relative = relative.as_ref();
         let target = self.target(relative, true)?;
         let status = match &target.metadata {
+            // The team's file, whatever it is (a link to theirs, a folder), is theirs; a
+            // link to nothing is no file, as `exists` says in `--check`.
+            Some(_) if policy == Policy::CreateOnly && target.path.exists() => {
+                return Ok((FileStatus::UpToDate, Staged::Unchanged(target.path)));
+            }
             Some(metadata) if metadata.is_dir() => {
                 return Err(WriteError::NotAFolder {
                     path: relative.to_path_buf(),
                     blocker: target.path,
                 });
-            }
-            Some(_) if policy == Policy::CreateOnly => {
-                return Ok((FileStatus::UpToDate, Staged::Unchanged(target.path)));
             }
             Some(metadata) if metadata.is_file() && holds(&target.path, metadata, bytes) => {
                 return Ok((FileStatus::UpToDate, Staged::Unchanged(target.path)));

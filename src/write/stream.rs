@@ -45,7 +45,7 @@ impl OutputDir {
         let target = self.target(relative.as_ref(), false)?;
         let existing = match target.folder {
             Some(_) => existing_file(relative.as_ref(), &target.path, target.metadata.as_ref())?,
-            None => None,
+            None => (false, None),
         };
         let mut sink = StreamingFile::new(target.path, existing, false)?;
         sink.fill(fill)?;
@@ -53,26 +53,23 @@ impl OutputDir {
     }
 }
 
-/// The regular file at `path` (whose metadata, not followed, is `metadata`), opened
-/// for comparing; `None` when there is none.
+/// What is at `path` (whose metadata, not followed, is `metadata`): whether anything
+/// is, and the regular file opened for comparing. Only a regular file is opened (a FIFO
+/// would block); anything else there, or a file that cannot be read, differs and is
+/// replaced by the rename.
 fn existing_file(
     relative: &Path,
     path: &Path,
     metadata: Option<&fs::Metadata>,
-) -> Result<Option<File>, WriteError> {
+) -> Result<(bool, Option<File>), WriteError> {
     match metadata {
         Some(metadata) if metadata.is_dir() => Err(WriteError::NotAFolder {
             path: relative.to_path_buf(),
             blocker: path.to_path_buf(),
         }),
-        Some(_) => match File::open(path) {
-            Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => Ok(Some(file)),
-            // A link to nothing, or to something that is no file: replaced by the rename.
-            Ok(_) => Ok(None),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(error) => Err(io_error(path)(error)),
-        },
-        None => Ok(None),
+        Some(_) if !fs::metadata(path).is_ok_and(|followed| followed.is_file()) => Ok((true, None)),
+        Some(_) => Ok((true, File::open(path).ok())),
+        None => Ok((false, None)),
     }
 }
 
@@ -100,10 +97,14 @@ struct StreamingFile {
 }
 
 impl StreamingFile {
-    fn new(target: PathBuf, existing: Option<File>, staging: bool) -> Result<Self, WriteError> {
+    fn new(
+        target: PathBuf,
+        (existed, existing): (bool, Option<File>),
+        staging: bool,
+    ) -> Result<Self, WriteError> {
         let mut sink = StreamingFile {
             target,
-            existed: existing.is_some(),
+            existed,
             staging,
             state: State::Differing(None),
             matched: 0,

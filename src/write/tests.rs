@@ -498,3 +498,37 @@ fn batch_reports_what_each_file_was_and_only_creates_a_file_that_is_missing() {
         b"template text"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_where_a_streamed_file_goes_is_replaced_without_blocking() {
+    let dir = scratch("stream-fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("f.rs"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    assert_eq!(stream_over(&dir, None, b"text", 2), FileStatus::Stale);
+    assert_eq!(fs::read(dir.join("f.rs")).unwrap(), b"text");
+}
+
+#[cfg(unix)]
+#[test]
+fn create_only_replaces_a_link_to_nothing_and_leaves_a_folder_alone() {
+    let dir = scratch("create-only-odd");
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("dangling.rs")).unwrap();
+    fs::create_dir(dir.join("folder.rs")).unwrap();
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    writer.create("dangling.rs", "made");
+    writer.create("folder.rs", "made");
+    let before: Vec<FileStatus> = writer
+        .finish_reporting()
+        .unwrap()
+        .into_iter()
+        .map(|w| w.before)
+        .collect();
+    assert_eq!(before, [FileStatus::Stale, FileStatus::UpToDate]);
+    assert_eq!(fs::read(dir.join("dangling.rs")).unwrap(), b"made");
+    assert!(dir.join("folder.rs").is_dir());
+}
