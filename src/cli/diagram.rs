@@ -169,7 +169,6 @@ fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<
     let out = OutputDir::create(dir)?;
     let mut writer = BatchWriter::new(&out);
     let mut files = Files {
-        out: &out,
         writer: &mut writer,
     };
     let written = match diagram::draw_all(analysis, &selection, &formats, &mut files) {
@@ -192,7 +191,6 @@ fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<
 /// tens of megabytes at 5,000 services, and few), all put in place by the writer at
 /// once.
 struct Files<'a> {
-    out: &'a OutputDir,
     writer: &'a mut BatchWriter,
 }
 
@@ -232,11 +230,7 @@ impl diagram::Sink for Files<'_> {
                 source,
             })
         };
-        let (before, staged) = self
-            .out
-            .stage_streamed(name, fill)
-            .map_err(Stop::Streamed)?;
-        self.writer.add_staged(before, staged);
+        self.writer.stream(name, fill).map_err(Stop::Streamed)?;
         Ok(())
     }
 }

@@ -106,10 +106,9 @@ fn write_documents<'c>(
         match in_memory(&document)? {
             Some(text) => writer.write(document.file_name.as_str(), text.into_bytes()),
             None => {
-                let (before, staged) = out.stage_streamed(&document.file_name, |file| {
+                writer.stream(&document.file_name, |file| {
                     document.write_yaml_to(file).map_err(anyhow::Error::from)
                 })?;
-                writer.add_staged(before, staged);
             }
         }
     }

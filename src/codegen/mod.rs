@@ -417,8 +417,7 @@ impl Sink for Updater<'_> {
         let mut fill = |out: &mut dyn io::Write| render(out).map_err(GenerateError::from);
         match &mut self.writer {
             Some(writer) => {
-                let (before, staged) = self.out.stage_streamed(&path, &mut fill)?;
-                writer.add_staged(before, staged);
+                writer.stream(&path, &mut fill)?;
             }
             None => self
                 .checked

@@ -264,10 +264,6 @@ fn doc_lines(text: &str) -> Vec<String> {
 }
 
 /// Owned copies of names, for a view the templates read.
-fn strings(names: &[SmolStr]) -> Vec<SmolStr> {
-    names.to_vec()
-}
-
 fn strings_of(names: &[String]) -> Vec<SmolStr> {
     names.iter().map(SmolStr::from).collect()
 }
@@ -775,7 +771,7 @@ impl<'a> Builder<'a> {
                     method: method_idents.words(&words).into(),
                     ty: names.ty.as_str().into(),
                     wire: command.name.clone(),
-                    senders: strings(&command.senders),
+                    senders: command.senders.clone(),
                     reply_ty: self
                         .reply_tys
                         .get(command.name.as_str())
@@ -794,7 +790,7 @@ impl<'a> Builder<'a> {
                 ty: names.ty.as_str().into(),
                 wire: event.name.clone(),
                 kind: "event".into(),
-                from: strings(&event.publishers),
+                from: event.publishers.clone(),
             });
         }
         for message in pick(&derived.messages, &concerns.received_messages) {
@@ -806,7 +802,7 @@ impl<'a> Builder<'a> {
                 ty: names.ty.as_str().into(),
                 wire: message.name.clone(),
                 kind: "message".into(),
-                from: strings(&message.senders),
+                from: message.senders.clone(),
             });
         }
         let reply_handlers = pick(&derived.commands, &concerns.sent_commands)
@@ -819,7 +815,7 @@ impl<'a> Builder<'a> {
                     method: method_idents.words(&words).into(),
                     ty: reply_ty.as_str().into(),
                     command: command.name.clone(),
-                    handler: strings(&command.handlers),
+                    handler: command.handlers.clone(),
                 })
             })
             .collect();
@@ -839,18 +835,13 @@ impl<'a> Builder<'a> {
             });
         };
         for event in pick(&derived.events, &concerns.published_events) {
-            push(&event.name, "event", "publish", strings(&event.subscribers));
+            push(&event.name, "event", "publish", event.subscribers.clone());
         }
         for command in pick(&derived.commands, &concerns.sent_commands) {
-            push(&command.name, "command", "send", strings(&command.handlers));
+            push(&command.name, "command", "send", command.handlers.clone());
         }
         for message in pick(&derived.messages, &concerns.sent_messages) {
-            push(
-                &message.name,
-                "message",
-                "send",
-                strings(&message.receivers),
-            );
+            push(&message.name, "message", "send", message.receivers.clone());
         }
         // sagas
         let mut saga_idents = Idents::types();

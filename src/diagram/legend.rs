@@ -78,20 +78,16 @@ pub fn node_text(kind: NodeKind) -> Option<&'static str> {
 /// One sample edge per edge kind the graph draws, in `group`.
 pub fn edge_samples(graph: &mut Graph, ids: &mut Ids, group: usize) {
     for (kind, text) in used_edges(graph) {
-        let from = ids.id("legend_from", text);
-        let to = ids.id("legend_to", text);
-        graph.node(
-            from.clone(),
-            Label::default(),
-            NodeKind::LegendPoint,
-            Some(group),
-        );
-        graph.node(
-            to.clone(),
-            Label::default(),
-            NodeKind::LegendPoint,
-            Some(group),
-        );
-        graph.edge(from, to, Label::new(text), kind);
+        sample_edge(graph, ids, group, kind, text);
     }
+}
+
+/// One sample edge of `kind`, labelled `text`, between two unlabelled points in `group`.
+pub fn sample_edge(graph: &mut Graph, ids: &mut Ids, group: usize, kind: EdgeKind, text: &str) {
+    let from = ids.id("legend_from", text);
+    let to = ids.id("legend_to", text);
+    for point in [from.clone(), to.clone()] {
+        graph.node(point, Label::default(), NodeKind::LegendPoint, Some(group));
+    }
+    graph.edge(from, to, Label::new(text), kind);
 }

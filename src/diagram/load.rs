@@ -173,21 +173,7 @@ fn add_legend(graph: &mut Graph, ids: &mut Ids, table: &LoadTable) {
         .map(|edge| edge.kind);
     legend::edge_samples(graph, ids, group);
     if let Some(kind) = idle {
-        let text = "nothing flows at the spike";
-        let (from, to) = (ids.id("legend_from", text), ids.id("legend_to", text));
-        graph.node(
-            from.clone(),
-            Label::default(),
-            NodeKind::LegendPoint,
-            Some(group),
-        );
-        graph.node(
-            to.clone(),
-            Label::default(),
-            NodeKind::LegendPoint,
-            Some(group),
-        );
-        graph.edge(from, to, Label::new(text), kind);
+        legend::sample_edge(graph, ids, group, kind, "nothing flows at the spike");
         if let Some(edge) = graph.edges.last_mut() {
             edge.faint = true;
         }

@@ -15,7 +15,8 @@
 //! [`QUEUED`] files wait in memory: the caller can render one file at a time without
 //! holding them all.
 
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -59,6 +60,8 @@ pub struct Written {
 /// `finish` reports the failure of the earliest file handed over, so the error does not
 /// depend on which thread was faster.
 pub struct BatchWriter {
+    /// The folder, for the files streamed on the caller's thread ([`BatchWriter::stream`]).
+    out: OutputDir,
     sender: Option<SyncSender<Job>>,
     workers: Vec<JoinHandle<()>>,
     outcome: Arc<Mutex<Outcome>>,
@@ -81,6 +84,7 @@ impl BatchWriter {
             })
             .collect();
         BatchWriter {
+            out: out.clone(),
             sender: Some(sender),
             workers,
             outcome,
@@ -114,9 +118,20 @@ impl BatchWriter {
         }
     }
 
-    /// Adds a file the caller staged itself ([`OutputDir::stage_streamed`]), to be put
-    /// in place with the others, in the order handed over.
-    pub fn add_staged(&mut self, before: FileStatus, staged: Staged) {
+    /// Writes a file too large to hold, on the caller's thread, as `fill` produces it
+    /// ([`OutputDir::stage_streamed`]), to be put in place with the others, in the order
+    /// handed over. Returns what the file on disk was.
+    pub fn stream<E: From<WriteError>>(
+        &mut self,
+        relative: impl AsRef<Path>,
+        fill: impl FnOnce(&mut dyn io::Write) -> Result<(), E>,
+    ) -> Result<FileStatus, E> {
+        let (before, staged) = self.out.stage_streamed(relative, fill)?;
+        self.add_staged(before, staged);
+        Ok(before)
+    }
+
+    fn add_staged(&mut self, before: FileStatus, staged: Staged) {
         let number = self.handed_over;
         self.handed_over += 1;
         let mut outcome = self.outcome.lock().unwrap_or_else(|e| e.into_inner());
