@@ -61,7 +61,8 @@ fn main() {
     drop(findings);
     let analysis = analysis::analyze_str("generated.yaml", &text, &Options::default());
     let templates = Templates::embedded().expect("the embedded templates compile");
-    stage("view", bytes, || codegen::view::build(&analysis));
+    let analysis = std::sync::Arc::new(analysis);
+    stage("view", bytes, || codegen::view::View::new(analysis.clone()));
     stage("render", bytes, || {
         codegen::render(&analysis, &templates).expect("the embedded templates render")
     });

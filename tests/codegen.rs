@@ -10,6 +10,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
 
 use edasmith::analysis::{Options, analyze_paths};
 use edasmith::codegen::{self, Templates};
@@ -225,7 +226,7 @@ fn nothing_is_written_for_a_spec_with_errors() {
 fn generation_is_deterministic() {
     let render = |spec: &str| {
         let analysis = analyze_paths(&[root().join(spec)], &Options::default()).unwrap();
-        codegen::render(&analysis, &Templates::embedded().unwrap()).unwrap()
+        codegen::render(&Arc::new(analysis), &Templates::embedded().unwrap()).unwrap()
     };
     for spec in [
         "examples/telecom-ko/spec.yaml",
@@ -317,7 +318,7 @@ fn snapshots_of_generated_files() {
         &Options::default(),
     )
     .unwrap();
-    let files = codegen::render(&analysis, &Templates::embedded().unwrap()).unwrap();
+    let files = codegen::render(&Arc::new(analysis), &Templates::embedded().unwrap()).unwrap();
     let file = |path: &str| {
         files
             .iter()

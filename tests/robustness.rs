@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use edasmith::analysis::{Options, analyze_str};
@@ -44,7 +44,7 @@ fn rule_names() -> &'static Vec<&'static str> {
 /// Analyze + every renderer, and what the library promises of every finding. Returns
 /// how many outputs were rendered.
 fn analyze_and_render(text: &str) -> usize {
-    let analysis = analyze_str("input.yaml", text, &Options::default());
+    let analysis = Arc::new(analyze_str("input.yaml", text, &Options::default()));
     for finding in &analysis.findings {
         assert!(
             finding.span.line >= 1 && finding.span.column >= 1,

@@ -5,7 +5,7 @@
 //! spec without error findings.
 #![no_main]
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use edasmith::analysis::{Options, analyze_str};
 use edasmith::codegen::Templates;
@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let analysis = analyze_str("fuzz.yaml", text, &Options::default());
+    let analysis = Arc::new(analyze_str("fuzz.yaml", text, &Options::default()));
     for finding in &analysis.findings {
         assert!(
             finding.span.line >= 1 && finding.span.column >= 1,

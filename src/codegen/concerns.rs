@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use smol_str::SmolStr;
+
 use crate::analysis::Analysis;
 use crate::model::SagaStyle;
 
@@ -30,9 +32,9 @@ pub(super) struct Concerns {
 
 /// Service id -> what concerns it. A service missing from the map is concerned by
 /// nothing.
-pub(super) fn by_service(analysis: &Analysis) -> HashMap<&str, Concerns> {
+pub(super) fn by_service(analysis: &Analysis) -> HashMap<SmolStr, Concerns> {
     let derived = &analysis.derived;
-    let mut index: HashMap<&str, Concerns> = HashMap::new();
+    let mut index: HashMap<SmolStr, Concerns> = HashMap::new();
     for (at, aggregate) in derived.aggregates.iter().enumerate() {
         if let Some(owner) = &aggregate.owner {
             note(&mut index, owner, at, |c| &mut c.owned_aggregates);
@@ -82,13 +84,13 @@ pub(super) fn by_service(analysis: &Analysis) -> HashMap<&str, Concerns> {
 /// Records that element `at` concerns `service`, in the list `list` picks. Elements are
 /// visited in ascending order, so a list only grows at its end: a service named twice by
 /// one element is recorded once by comparing with the last index.
-fn note<'a>(
-    index: &mut HashMap<&'a str, Concerns>,
-    service: &'a str,
+fn note(
+    index: &mut HashMap<SmolStr, Concerns>,
+    service: &SmolStr,
     at: usize,
     list: impl FnOnce(&mut Concerns) -> &mut Vec<usize>,
 ) {
-    let indices = list(index.entry(service).or_default());
+    let indices = list(index.entry(service.clone()).or_default());
     if indices.last() != Some(&at) {
         indices.push(at);
     }

@@ -1,9 +1,10 @@
 //! The view the templates render: every identifier resolved (romanized, escaped,
-//! disambiguated), every Rust type written out, in spec order.
+//! disambiguated), every Rust type written out, in spec order, built an item at a time
+//! ([`View`]).
 
 use smol_str::SmolStr;
-use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -12,23 +13,6 @@ use crate::analysis::Analysis;
 use crate::model::{Data, FieldType, Model, OnFailure, SagaStyle, ServiceKind};
 use crate::names::{Case, Idents, package_name, stable_words, unique, unraw};
 use crate::saga::CompensationPath;
-
-#[derive(Debug, Serialize)]
-pub struct Workspace {
-    /// The system's name as written in the spec.
-    pub system: SmolStr,
-    pub contracts: Contracts,
-    pub services: Vec<ServiceCrate>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Contracts {
-    pub package: SmolStr,
-    pub lib: SmolStr,
-    pub data: Vec<DataType>,
-    pub messages: Vec<MessageType>,
-    pub replies: Vec<ReplyEnum>,
-}
 
 #[derive(Debug, Serialize)]
 pub struct DataType {
@@ -284,102 +268,151 @@ fn list(names: &[impl AsRef<str>]) -> String {
     list
 }
 
-/// The identifier source of an element: its `code:`, else its id.
-/// A message name's roles, collected over the derivations.
-#[derive(Default)]
-struct Roles {
-    doc: Vec<String>,
-    fields: Vec<FieldView>,
-    fields_known: bool,
+/// What a message name is, in the derivations: each role adds a line to its doc comment.
+/// (Indices are `u32`: a workspace has tens of thousands of messages, and a spec within
+/// the size limit has far fewer than 2^32 elements.)
+#[derive(Debug, Clone, Copy)]
+enum Role {
+    /// `derived.events[_]`.
+    Event(u32),
+    /// `derived.commands[_]`.
+    Command(u32),
+    /// A reply to `derived.commands[_]`.
+    Reply(u32),
+    /// `derived.messages[_]`.
+    Message(u32),
 }
 
-/// The names of a message that service crates repeat in handlers, ports and lifecycles:
-/// made once per message.
-#[derive(Clone)]
-struct MessageNames {
-    /// The [`stable_words`] of its name: handler and method identifiers are made of them.
-    words: Vec<String>,
-    /// Its type, as a path from a service crate.
-    ty: String,
+/// A message name, resolved once: its identifier and the words it is made of.
+#[derive(Debug)]
+struct MessageEntry {
+    name: SmolStr,
+    ident: SmolStr,
+    /// The [`stable_words`] of its name, space-separated (one inline string rather than
+    /// a list of them): handler and method identifiers are made of them.
+    words: SmolStr,
+    /// When no relation carries it: the data (`model.data[_]`) whose lifecycle it is
+    /// an event of first, whose fields it carries.
+    lifecycle: Option<u32>,
 }
 
-struct Builder<'a> {
-    model: &'a Model,
-    analysis: &'a Analysis,
-    /// Data id -> (struct ident, field idents by field name).
-    data_idents: HashMap<&'a str, (String, HashMap<&'a str, String>)>,
-    /// The contracts' message types, in spec order: services read their identifiers
-    /// and fields here, then they move into the workspace.
-    messages: Vec<MessageType>,
-    /// What services repeat of each message, in the order of `messages`.
-    message_names: Vec<MessageNames>,
-    /// Message name -> its index in `messages`.
-    message_index: HashMap<&'a str, usize>,
-    /// Command name -> its reply enum, as a path from a service crate.
-    reply_tys: HashMap<&'a str, String>,
-    contracts_lib: String,
-    /// Service id -> what its crate lists.
-    concerns: HashMap<&'a str, Concerns>,
+impl MessageEntry {
+    fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.split(' ').filter(|word| !word.is_empty())
+    }
 }
 
-/// Builds the view of the whole workspace.
-pub fn build(analysis: &Analysis) -> Workspace {
-    let model = &analysis.model;
-    let system = model.system_name();
-    let system_words = stable_words(&system);
-    let mut packages = BTreeSet::new();
-    let contracts_package = allocate_package(
-        &mut packages,
-        [system_words.clone(), vec!["contracts".into()]].concat(),
-    );
-    let contracts_lib = contracts_package.replace('-', "_");
-    let mut builder = Builder {
-        model,
-        analysis,
-        data_idents: HashMap::new(),
-        messages: Vec::new(),
-        message_names: Vec::new(),
-        message_index: HashMap::new(),
-        reply_tys: HashMap::new(),
-        // Service crates depend on the contracts under this name (`package = ...` in
-        // their Cargo.toml): short paths, the same in every workspace.
-        contracts_lib: "contracts".to_owned(),
-        concerns: concerns::by_service(analysis),
-    };
-    let data = builder.data_types();
-    let replies = builder.message_types();
-    let services = model
-        .services
+/// A data's identifiers: its struct's, and its fields', in the order of its fields.
+#[derive(Debug)]
+struct DataIdents {
+    ident: SmolStr,
+    fields: Box<[SmolStr]>,
+}
+
+/// Positions in a list, sorted by the elements' names, to find an element by name with
+/// a binary search: 4 bytes an element, a fraction of a hash map's memory for lists of
+/// tens of thousands.
+#[derive(Debug, Default)]
+struct ByName(Vec<u32>);
+
+impl ByName {
+    fn new<'a>(len: usize, name_of: impl Fn(usize) -> &'a str) -> ByName {
+        let mut order: Vec<u32> = (0..len as u32).collect();
+        // Stable: elements of the same name stay in list order.
+        order.sort_by(|&a, &b| name_of(a as usize).cmp(name_of(b as usize)));
+        ByName(order)
+    }
+
+    /// The position of the last element named `name` (a later duplicate wins, as it
+    /// would in a map filled in list order).
+    fn find<'a>(&self, name: &str, name_of: impl Fn(usize) -> &'a str) -> Option<usize> {
+        let end = self.0.partition_point(|&at| name_of(at as usize) <= name);
+        let at = *self.0.get(end.checked_sub(1)?)? as usize;
+        (name_of(at) == name).then_some(at)
+    }
+}
+
+/// The (key, value) pairs of a list sorted by key, the values of one key in the order
+/// they were added: a multimap in one allocation.
+fn values_of<V: Copy>(pairs: &[(u32, V)], key: usize) -> impl Iterator<Item = V> + '_ {
+    let start = pairs.partition_point(|(k, _)| (*k as usize) < key);
+    pairs[start..]
         .iter()
-        .filter(|s| s.kind == ServiceKind::Service)
-        .map(|service| {
-            let words = stable_words(service.code_or_id());
-            let package = allocate_package(
-                &mut packages,
-                [system_words.clone(), words.clone()].concat(),
-            );
-            builder.service(service, package, &contracts_package)
-        })
-        .collect();
-    let contracts = Contracts {
-        package: contracts_package.into(),
-        lib: contracts_lib.into(),
-        data,
-        messages: builder.messages,
-        replies,
-    };
-    Workspace {
-        system: system.into(),
-        contracts,
-        services,
+        .take_while(move |(k, _)| *k as usize == key)
+        .map(|(_, value)| *value)
+}
+
+/// The view the templates render, resolved once and built an item at a time.
+///
+/// Everything that has to be decided over the whole workspace is decided here, up
+/// front: the packages, the data and message identifiers (each unique in its module),
+/// the reply enums, what concerns each service. A service crate, a data or message
+/// type is built from these tables when asked for ([`View::service`],
+/// [`View::data_type`], [`View::message_type`]), so that memory holds the tables and
+/// the item being rendered, never the whole workspace (at 5,000 services the whole
+/// view was 73 MB, more than the analysis it is made from). Items are built the same
+/// way each time: the same spec gives the same bytes.
+///
+/// It owns its tables (no borrowed keys) and shares the analysis, because the
+/// templates read the lists as objects, which must be `'static`.
+pub struct View {
+    analysis: Arc<Analysis>,
+    system: SmolStr,
+    contracts_package: SmolStr,
+    /// The name service crates use for the contracts crate (`contracts`): short paths,
+    /// the same in every workspace (`package = ...` in their Cargo.toml).
+    contracts_lib: SmolStr,
+    /// The identifiers of `model.data`, in the same order.
+    data_idents: Vec<DataIdents>,
+    /// `model.data` by id.
+    data_by_id: ByName,
+    /// Every message name, in spec order.
+    messages: Vec<MessageEntry>,
+    /// `messages` by name.
+    messages_by_name: ByName,
+    /// (message, role), by message: its doc comment's lines.
+    message_roles: Vec<(u32, Role)>,
+    /// (message, relation in `model.relations`), by message: the relations that carry
+    /// it, whose fields it carries.
+    message_relations: Vec<(u32, u32)>,
+    /// The reply enums: (index in `derived.commands`, identifier), in command order.
+    replies: Vec<(usize, SmolStr)>,
+    /// Command name -> its reply enum's identifier.
+    reply_idents: HashMap<SmolStr, SmolStr>,
+    /// The service crates: (index in `model.services`, package), in spec order.
+    services: Vec<(usize, SmolStr)>,
+    /// Service id -> what its crate lists.
+    concerns: HashMap<SmolStr, Concerns>,
+}
+
+/// The lists of the view, built an item at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    /// The service crates ([`View::service`]).
+    Services,
+    /// The contracts' data types ([`View::data_type`]).
+    Data,
+    /// The contracts' message types ([`View::message_type`]).
+    Messages,
+    /// The contracts' reply enums ([`View::reply_enum`]).
+    Replies,
+}
+
+impl std::fmt::Debug for View {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("View")
+            .field("system", &self.system)
+            .field("services", &self.services.len())
+            .field("messages", &self.messages.len())
+            .finish_non_exhaustive()
     }
 }
 
 /// A name's words between fixed words: `on` + `order placed` + `reply`.
-fn phrase<'w>(before: &[&'w str], words: &'w [String], after: &[&'w str]) -> Vec<&'w str> {
+fn phrase<'w>(before: &[&'w str], words: &'w [impl AsRef<str>], after: &[&'w str]) -> Vec<&'w str> {
     let mut phrase = Vec::with_capacity(before.len() + words.len() + after.len());
     phrase.extend_from_slice(before);
-    phrase.extend(words.iter().map(String::as_str));
+    phrase.extend(words.iter().map(AsRef::as_ref));
     phrase.extend_from_slice(after);
     phrase
 }
@@ -393,57 +426,243 @@ fn allocate_package(used: &mut BTreeSet<String>, words: Vec<String>) -> String {
     unique(used, package_name(&words), '-')
 }
 
-impl<'a> Builder<'a> {
-    fn data_types(&mut self) -> Vec<DataType> {
-        let model = self.model;
-        let mut idents = Idents::types();
-        for data in &model.data {
-            let ident = idents.name(data.code_or_id());
-            let mut fields = Idents::new(Case::Snake);
-            let by_name = data
+impl View {
+    /// Resolves the workspace-wide tables of `analysis`.
+    pub fn new(analysis: Arc<Analysis>) -> View {
+        let model = &analysis.model;
+        let system = model.system_name();
+        let system_words = stable_words(&system);
+        let mut packages = BTreeSet::new();
+        let contracts_package = allocate_package(
+            &mut packages,
+            [system_words.clone(), vec!["contracts".into()]].concat(),
+        );
+        let services = model
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == ServiceKind::Service)
+            .map(|(at, service)| {
+                let words = stable_words(service.code_or_id());
+                let package =
+                    allocate_package(&mut packages, [system_words.clone(), words].concat());
+                (at, SmolStr::from(package))
+            })
+            .collect();
+        let data_idents = data_idents(model);
+        let data_by_id = ByName::new(model.data.len(), |at| &model.data[at].id.value);
+        let Messages {
+            list: messages,
+            roles: message_roles,
+            relations: message_relations,
+        } = message_entries(&analysis);
+        let messages_by_name = ByName::new(messages.len(), |at| &messages[at].name);
+        let (replies, reply_idents) = reply_idents(&analysis, |name| {
+            messages_by_name
+                .find(name, |at| &messages[at].name)
+                .map(|at| &messages[at])
+        });
+        let concerns = concerns::by_service(&analysis);
+        View {
+            system: system.into(),
+            contracts_package: contracts_package.into(),
+            contracts_lib: "contracts".into(),
+            data_idents,
+            data_by_id,
+            messages,
+            messages_by_name,
+            message_roles,
+            message_relations,
+            replies,
+            reply_idents,
+            services,
+            concerns,
+            analysis,
+        }
+    }
+
+    /// The system's name as written in the spec.
+    pub fn system(&self) -> &SmolStr {
+        &self.system
+    }
+
+    /// The contracts crate's package.
+    pub fn contracts_package(&self) -> &SmolStr {
+        &self.contracts_package
+    }
+
+    /// The contracts crate's library name.
+    pub fn contracts_crate_lib(&self) -> SmolStr {
+        self.contracts_package.replace('-', "_").into()
+    }
+
+    /// How many items a list of the view has.
+    pub fn len(&self, list: List) -> usize {
+        match list {
+            List::Services => self.services.len(),
+            List::Data => self.analysis.model.data.len(),
+            List::Messages => self.messages.len(),
+            List::Replies => self.replies.len(),
+        }
+    }
+
+    /// The `at`th data type of the contracts crate.
+    pub fn data_type(&self, at: usize) -> Option<DataType> {
+        let data = self.analysis.model.data.get(at)?;
+        let mut doc = vec![format!("Data `{}` ({}).", data.id.value, data.label())];
+        if let Some(owner) = &data.owner {
+            doc.push(format!("Owned by the `{}` service.", owner.value));
+        }
+        if let Some(description) = &data.description {
+            doc.push(String::new());
+            doc.extend(doc_lines(description));
+        }
+        let fields = data
+            .fields
+            .iter()
+            .map(|f| self.field(data, &f.name.value))
+            .collect();
+        Some(DataType {
+            ident: self.data_idents_of(&data.id.value)?.ident.clone(),
+            wire: data.id.value.clone(),
+            doc,
+            fields,
+        })
+    }
+
+    /// The `at`th message type of the contracts crate.
+    pub fn message_type(&self, at: usize) -> Option<MessageType> {
+        let entry = self.messages.get(at)?;
+        let mut doc = vec![format!("`{}`", entry.name)];
+        let mut roles = values_of(&self.message_roles, at).peekable();
+        if roles.peek().is_some() {
+            doc.push(String::new());
+        }
+        doc.extend(roles.map(|role| self.role_doc(role)));
+        Some(MessageType {
+            ident: entry.ident.clone(),
+            wire: entry.name.clone(),
+            doc,
+            fields: self.message_fields(at),
+        })
+    }
+
+    /// The `at`th reply enum of the contracts crate.
+    pub fn reply_enum(&self, at: usize) -> Option<ReplyEnum> {
+        let (command, ident) = self.replies.get(at)?;
+        let command = &self.analysis.derived.commands[*command];
+        let variants = command
+            .replies
+            .iter()
+            .filter_map(|reply| {
+                let message = self.message(reply)?;
+                Some(Variant {
+                    ident: message.ident.clone(),
+                    wire: reply.clone(),
+                    ty: format!("super::messages::{}", message.ident).into(),
+                })
+            })
+            .collect();
+        Some(ReplyEnum {
+            ident: ident.clone(),
+            command: command.name.clone(),
+            variants,
+        })
+    }
+
+    /// The line a role adds to a message's doc comment.
+    fn role_doc(&self, role: Role) -> String {
+        let derived = &self.analysis.derived;
+        match role {
+            Role::Event(at) => {
+                let event = &derived.events[at as usize];
+                let aggregate = event
+                    .aggregate
+                    .as_deref()
+                    .map_or(String::new(), |a| format!(" of aggregate `{a}`"));
+                format!(
+                    "Domain event{aggregate}: published by {}; consumed by {}.",
+                    list(event.publisher.as_slice()),
+                    list(&event.subscribers)
+                )
+            }
+            Role::Command(at) => {
+                let command = &derived.commands[at as usize];
+                format!(
+                    "Command: sent by {}; handled by {}.",
+                    list(&command.senders),
+                    list(&command.handlers)
+                )
+            }
+            Role::Reply(at) => {
+                let command = &derived.commands[at as usize];
+                format!(
+                    "Reply to `{}`: sent by {}; consumed by {}.",
+                    command.name,
+                    list(&command.handlers),
+                    list(&command.senders)
+                )
+            }
+            Role::Message(at) => {
+                let message = &derived.messages[at as usize];
+                format!(
+                    "One-way message: sent by {}; received by {}.",
+                    list(&message.senders),
+                    list(&message.receivers)
+                )
+            }
+        }
+    }
+
+    /// A message's fields: those of the relations that carry it, else those of the
+    /// data whose lifecycle it is an event of. A reply that is also an event carries
+    /// the event's fields.
+    fn message_fields(&self, at: usize) -> Vec<FieldView> {
+        let model = self.model();
+        let mut fields = Vec::new();
+        let mut relations = values_of(&self.message_relations, at).peekable();
+        if relations.peek().is_some() {
+            for relation in relations {
+                let relation = &model.relations[relation as usize];
+                merge_fields(&mut fields, self.relation_fields(relation));
+            }
+        } else if let Some(data) = self.messages[at].lifecycle {
+            let data = &model.data[data as usize];
+            let all = data
                 .fields
                 .iter()
-                .map(|f| (f.name.value.as_str(), fields.name(&f.name.value)))
+                .map(|f| self.field(data, &f.name.value))
                 .collect();
-            self.data_idents
-                .insert(data.id.value.as_str(), (ident, by_name));
+            merge_fields(&mut fields, all);
         }
-        model
-            .data
+        fields
+    }
+
+    /// The identifiers of the data with this id.
+    fn data_idents_of(&self, id: &str) -> Option<&DataIdents> {
+        let model = self.model();
+        let at = self.data_by_id.find(id, |at| &model.data[at].id.value)?;
+        Some(&self.data_idents[at])
+    }
+
+    /// The identifier of a field of the data with this id.
+    fn field_ident(&self, id: &str, name: &str) -> Option<&SmolStr> {
+        let model = self.model();
+        let at = self.data_by_id.find(id, |at| &model.data[at].id.value)?;
+        // The last field of that name, as a map from names filled in order would say.
+        let field = model.data[at]
+            .fields
             .iter()
-            .map(|data| {
-                let ident = self.data_idents[data.id.value.as_str()].0.clone();
-                let mut doc = vec![format!("Data `{}` ({}).", data.id.value, data.label())];
-                if let Some(owner) = &data.owner {
-                    doc.push(format!("Owned by the `{}` service.", owner.value));
-                }
-                if let Some(description) = &data.description {
-                    doc.push(String::new());
-                    doc.extend(doc_lines(description));
-                }
-                let fields = data
-                    .fields
-                    .iter()
-                    .map(|f| self.field(data, &f.name.value))
-                    .collect();
-                DataType {
-                    ident: ident.into(),
-                    wire: data.id.value.clone(),
-                    doc,
-                    fields,
-                }
-            })
-            .collect()
+            .rposition(|f| f.name.value == name)?;
+        Some(&self.data_idents[at].fields[field])
     }
 
     /// A field of a data, typed.
     fn field(&self, data: &Data, name: &str) -> FieldView {
         let ident = self
-            .data_idents
-            .get(data.id.value.as_str())
-            .and_then(|(_, fields)| fields.get(name))
+            .field_ident(&data.id.value, name)
             .cloned()
-            .unwrap_or_else(|| Idents::new(Case::Snake).name(name));
+            .unwrap_or_else(|| Idents::new(Case::Snake).name(name).into());
         let (ty, doc) = match data.field(name) {
             Some(field) => self.rust_type(&field.ty, &data.id.value, true),
             None => (
@@ -453,7 +672,7 @@ impl<'a> Builder<'a> {
         };
         FieldView {
             rename: unraw(&ident) != name,
-            ident: ident.into(),
+            ident,
             wire: name.into(),
             ty: ty.into(),
             doc,
@@ -483,14 +702,14 @@ impl<'a> Builder<'a> {
                 if let Some(scalar) = scalar {
                     return (scalar.to_owned(), None);
                 }
-                match self.data_idents.get(name.as_str()) {
-                    Some((ident, _)) if direct && self.reaches(name, owner) => (
-                        format!("Option<Box<super::data::{ident}>>"),
+                match self.data_idents_of(name) {
+                    Some(idents) if direct && self.reaches(name, owner) => (
+                        format!("Option<Box<super::data::{}>>", idents.ident),
                         Some(format!(
                             "Optional and boxed: `{name}` refers back to `{owner}`."
                         )),
                     ),
-                    Some((ident, _)) => (format!("super::data::{ident}"), None),
+                    Some(idents) => (format!("super::data::{}", idents.ident), None),
                     None => (
                         "String".to_owned(),
                         Some(format!("Unknown type `{name}`, carried as text.")),
@@ -503,6 +722,7 @@ impl<'a> Builder<'a> {
     /// Whether data `from` contains `to` directly (not through a list), transitively:
     /// such a field would make an infinitely large struct.
     fn reaches(&self, from: &str, to: &str) -> bool {
+        let model = &self.analysis.model;
         let mut stack = vec![from.to_owned()];
         let mut seen = BTreeSet::new();
         while let Some(current) = stack.pop() {
@@ -512,12 +732,12 @@ impl<'a> Builder<'a> {
             if !seen.insert(current.clone()) {
                 continue;
             }
-            if let Some(data) = self.model.data(&current) {
+            if let Some(data) = model.data(&current) {
                 for field in &data.fields {
                     if let FieldType::Named(name) = &field.ty
-                        && self.model.data(name).is_some()
+                        && model.data(name).is_some()
                     {
-                        stack.push(name.clone());
+                        stack.push(name.to_string());
                     }
                 }
             }
@@ -527,11 +747,8 @@ impl<'a> Builder<'a> {
 
     /// The fields a relation carries: its payload, else every field of its data.
     fn relation_fields(&self, relation: &crate::model::Relation) -> Vec<FieldView> {
-        let Some(data) = relation
-            .data
-            .as_ref()
-            .and_then(|d| self.model.data(&d.value))
-        else {
+        let model = &self.analysis.model;
+        let Some(data) = relation.data.as_ref().and_then(|d| model.data(&d.value)) else {
             return Vec::new();
         };
         match relation.payload() {
@@ -547,182 +764,60 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Fills `messages` (every message name, in spec order) and returns the reply enums.
-    fn message_types(&mut self) -> Vec<ReplyEnum> {
-        let analysis = self.analysis;
-        let derived = &analysis.derived;
-        let model = self.model;
-        let mut order: Vec<&str> = Vec::new();
-        let mut roles: HashMap<&str, Roles> = HashMap::new();
-        fn role<'r, 'n>(
-            order: &mut Vec<&'n str>,
-            roles: &'r mut HashMap<&'n str, Roles>,
-            name: &'n str,
-        ) -> &'r mut Roles {
-            roles.entry(name).or_insert_with(|| {
-                order.push(name);
-                Roles::default()
-            })
-        }
-        for event in &derived.events {
-            let entry = role(&mut order, &mut roles, &event.name);
-            let aggregate = event
-                .aggregate
-                .as_deref()
-                .map_or(String::new(), |a| format!(" of aggregate `{a}`"));
-            entry.doc.push(format!(
-                "Domain event{aggregate}: published by {}; consumed by {}.",
-                list(event.publisher.as_slice()),
-                list(&event.subscribers)
-            ));
-        }
-        for command in &derived.commands {
-            role(&mut order, &mut roles, &command.name)
-                .doc
-                .push(format!(
-                    "Command: sent by {}; handled by {}.",
-                    list(&command.senders),
-                    list(&command.handlers)
-                ));
-            for reply in &command.replies {
-                role(&mut order, &mut roles, reply).doc.push(format!(
-                    "Reply to `{}`: sent by {}; consumed by {}.",
-                    command.name,
-                    list(&command.handlers),
-                    list(&command.senders)
-                ));
-            }
-        }
-        for message in &derived.messages {
-            role(&mut order, &mut roles, &message.name)
-                .doc
-                .push(format!(
-                    "One-way message: sent by {}; received by {}.",
-                    list(&message.senders),
-                    list(&message.receivers)
-                ));
-        }
-        for saga in &model.sagas {
-            for step in &saga.steps {
-                if let Some(emits) = &step.emits {
-                    role(&mut order, &mut roles, &emits.value);
-                }
-            }
-        }
-        // Fields: the relations that carry the message, else a lifecycle event's data.
-        for relation in model.relations.iter().filter(|r| r.kind.is_async()) {
-            let Some(message) = &relation.message else {
-                continue;
-            };
-            let fields = self.relation_fields(relation);
-            if let Some(entry) = roles.get_mut(message.value.as_str()) {
-                merge_fields(entry, fields);
-            }
-        }
-        for data in &model.data {
-            for transition in &data.transitions {
-                if let Some(entry) = roles.get_mut(transition.event.value.as_str())
-                    && !entry.fields_known
-                {
-                    let fields = data
-                        .fields
-                        .iter()
-                        .map(|f| self.field(data, &f.name.value))
-                        .collect();
-                    merge_fields(entry, fields);
-                }
-            }
-        }
-        // A reply that is also an event carries the event's fields (already merged).
-        let mut idents = Idents::types();
-        for name in order {
-            let words = stable_words(name);
-            let ident = idents.words(&words);
-            let entry = roles.remove(name).unwrap_or_default();
-            let mut doc = vec![format!("`{name}`")];
-            if !entry.doc.is_empty() {
-                doc.push(String::new());
-            }
-            doc.extend(entry.doc);
-            self.message_index.insert(name, self.messages.len());
-            self.message_names.push(MessageNames {
-                words,
-                ty: self.message_path(&ident),
-            });
-            self.messages.push(MessageType {
-                ident: ident.into(),
-                wire: name.into(),
-                doc,
-                fields: entry.fields,
-            });
-        }
-        let mut reply_idents = Idents::types();
-        let mut replies = Vec::new();
-        for command in derived.commands.iter().filter(|c| !c.replies.is_empty()) {
-            let words = &self.names_of(&command.name).words;
-            let ident = reply_idents.words(&phrase(&[], words, &["reply"]));
-            let path = format!("{}::generated::replies::{ident}", self.contracts_lib);
-            self.reply_tys.insert(command.name.as_str(), path);
-            let variants = command
-                .replies
-                .iter()
-                .map(|reply| {
-                    let message = self.message(reply).expect("every reply is a message");
-                    Variant {
-                        ident: message.ident.clone(),
-                        wire: reply.as_str().into(),
-                        ty: format!("super::messages::{}", message.ident).into(),
-                    }
-                })
-                .collect();
-            replies.push(ReplyEnum {
-                ident: ident.into(),
-                command: command.name.clone(),
-                variants,
-            });
-        }
-        replies
+    /// The message entry of a name, if the name is a message.
+    fn message(&self, name: &str) -> Option<&MessageEntry> {
+        self.message_at(name).map(|at| &self.messages[at])
     }
 
-    /// The message type of a name, if the name is a message.
-    fn message(&self, name: &str) -> Option<&MessageType> {
-        self.message_index.get(name).map(|&at| &self.messages[at])
+    /// The position of a message name in `messages`.
+    fn message_at(&self, name: &str) -> Option<usize> {
+        self.messages_by_name
+            .find(name, |at| &self.messages[at].name)
     }
 
-    /// The names services repeat of a message: made once per message, except for a
-    /// name that is no message (which does not pass the analysis).
-    fn names_of(&self, name: &str) -> Cow<'_, MessageNames> {
-        match self.message_index.get(name) {
-            Some(&at) => Cow::Borrowed(&self.message_names[at]),
-            None => Cow::Owned(MessageNames {
-                words: stable_words(name),
-                ty: self.message_path("X"),
-            }),
+    /// The words of a message name (those of the name itself for a name that is no
+    /// message, which does not pass the analysis).
+    fn words_of(&self, name: &str) -> Vec<String> {
+        match self.message(name) {
+            Some(entry) => entry.words().map(str::to_owned).collect(),
+            None => stable_words(name),
         }
     }
 
     /// The type of a message name, as a path from a service crate.
     fn message_ty(&self, name: &str) -> String {
-        match self.message_index.get(name) {
-            Some(&at) => self.message_names[at].ty.clone(),
-            None => self.message_path("X"),
-        }
+        self.message_path(self.message(name).map_or("X", |entry| entry.ident.as_str()))
     }
 
     fn message_path(&self, ident: &str) -> String {
         format!("{}::generated::messages::{ident}", self.contracts_lib)
     }
 
-    fn service(
-        &self,
-        service: &crate::model::Service,
-        package: String,
-        contracts_package: &str,
-    ) -> ServiceCrate {
+    /// The reply enum of a command, as a path from a service crate.
+    fn reply_ty(&self, command: &str) -> Option<String> {
+        let ident = self.reply_idents.get(command)?;
+        Some(format!(
+            "{}::generated::replies::{ident}",
+            self.contracts_lib
+        ))
+    }
+
+    fn model(&self) -> &Model {
+        &self.analysis.model
+    }
+
+    /// The `at`th service crate.
+    pub fn service(&self, at: usize) -> Option<ServiceCrate> {
+        let (service, package) = self.services.get(at)?;
+        Some(self.service_crate(&self.model().services[*service], package))
+    }
+
+    fn service_crate(&self, service: &crate::model::Service, package: &str) -> ServiceCrate {
         let id = service.id.value.as_str();
         let derived = &self.analysis.derived;
         let nothing = Concerns::default();
         let concerns = self.concerns.get(id).unwrap_or(&nothing);
+        let contracts_package = &self.contracts_package;
         let dir = format!(
             "services/{}",
             package
@@ -732,7 +827,7 @@ impl<'a> Builder<'a> {
                         .trim_end_matches("contracts")
                         .trim_end_matches('-')
                 ))
-                .unwrap_or(&package)
+                .unwrap_or(package)
         );
         // aggregates
         let mut aggregate_idents = Idents::types();
@@ -741,7 +836,7 @@ impl<'a> Builder<'a> {
         let bases: Vec<String> = owned
             .iter()
             .map(|a| {
-                let data = self.model.data(&a.id);
+                let data = self.model().data(&a.id);
                 aggregate_idents.name(data.map_or(a.id.as_str(), |d| d.code_or_id()))
             })
             .collect();
@@ -764,42 +859,41 @@ impl<'a> Builder<'a> {
         let mut method_idents = Idents::new(Case::Snake);
         let commands = pick(&derived.commands, &concerns.handled_commands)
             .map(|command| {
-                let names = self.names_of(&command.name);
-                let words = phrase(&["handle"], &names.words, &[]);
+                let names = self.words_of(&command.name);
+                let words = phrase(&["handle"], &names, &[]);
                 CommandHandler {
                     trait_ident: handler_idents.words(&words).into(),
                     method: method_idents.words(&words).into(),
-                    ty: names.ty.as_str().into(),
+                    ty: self.message_ty(&command.name).into(),
                     wire: command.name.clone(),
                     senders: command.senders.clone(),
                     reply_ty: self
-                        .reply_tys
-                        .get(command.name.as_str())
-                        .map_or_else(|| "()".to_owned(), String::clone)
+                        .reply_ty(&command.name)
+                        .unwrap_or_else(|| "()".to_owned())
                         .into(),
                 }
             })
             .collect();
         let mut subscriptions: Vec<Subscription> = Vec::new();
         for event in pick(&derived.events, &concerns.subscribed_events) {
-            let names = self.names_of(&event.name);
-            let words = phrase(&["on"], &names.words, &[]);
+            let names = self.words_of(&event.name);
+            let words = phrase(&["on"], &names, &[]);
             subscriptions.push(Subscription {
                 trait_ident: handler_idents.words(&words).into(),
                 method: method_idents.words(&words).into(),
-                ty: names.ty.as_str().into(),
+                ty: self.message_ty(&event.name).into(),
                 wire: event.name.clone(),
                 kind: "event".into(),
                 from: event.publishers.clone(),
             });
         }
         for message in pick(&derived.messages, &concerns.received_messages) {
-            let names = self.names_of(&message.name);
-            let words = phrase(&["on"], &names.words, &[]);
+            let names = self.words_of(&message.name);
+            let words = phrase(&["on"], &names, &[]);
             subscriptions.push(Subscription {
                 trait_ident: handler_idents.words(&words).into(),
                 method: method_idents.words(&words).into(),
-                ty: names.ty.as_str().into(),
+                ty: self.message_ty(&message.name).into(),
                 wire: message.name.clone(),
                 kind: "message".into(),
                 from: message.senders.clone(),
@@ -807,13 +901,13 @@ impl<'a> Builder<'a> {
         }
         let reply_handlers = pick(&derived.commands, &concerns.sent_commands)
             .filter_map(|command| {
-                let reply_ty = self.reply_tys.get(command.name.as_str())?;
-                let names = self.names_of(&command.name);
-                let words = phrase(&["on"], &names.words, &["reply"]);
+                let reply_ty = self.reply_ty(&command.name)?;
+                let names = self.words_of(&command.name);
+                let words = phrase(&["on"], &names, &["reply"]);
                 Some(ReplyHandler {
                     trait_ident: handler_idents.words(&words).into(),
                     method: method_idents.words(&words).into(),
-                    ty: reply_ty.as_str().into(),
+                    ty: reply_ty.into(),
                     command: command.name.clone(),
                     handler: command.handlers.clone(),
                 })
@@ -824,11 +918,11 @@ impl<'a> Builder<'a> {
         let mut methods = Idents::new(Case::Snake);
         let mut outbound = Vec::new();
         let mut push = |name: &str, kind: &str, verb: &str, to: Vec<SmolStr>| {
-            let names = self.names_of(name);
+            let names = self.words_of(name);
             outbound.push(OutboundView {
-                variant: variants.words(&names.words).into(),
-                method: methods.words(&phrase(&[verb], &names.words, &[])).into(),
-                ty: names.ty.as_str().into(),
+                variant: variants.words(&names).into(),
+                method: methods.words(&phrase(&[verb], &names, &[])).into(),
+                ty: self.message_ty(name).into(),
                 wire: name.into(),
                 kind: kind.into(),
                 to,
@@ -851,7 +945,7 @@ impl<'a> Builder<'a> {
         let mut orchestrations = Vec::new();
         let mut choreographies = Vec::new();
         for &at in &concerns.sagas {
-            let saga = &self.model.sagas[at];
+            let saga = &self.model().sagas[at];
             let paths = &self.analysis.compensation_paths[at];
             let words = stable_words(saga.code_or_id());
             match saga.style {
@@ -884,8 +978,8 @@ impl<'a> Builder<'a> {
             lib: package.replace('-', "_").into(),
             package: package.into(),
             dir: dir.into(),
-            contracts_package: contracts_package.into(),
-            contracts_lib: self.contracts_lib.as_str().into(),
+            contracts_package: contracts_package.clone(),
+            contracts_lib: self.contracts_lib.clone(),
             aggregates,
             commands,
             subscriptions,
@@ -902,12 +996,13 @@ impl<'a> Builder<'a> {
         ident: String,
         idents: &mut Idents,
     ) -> AggregateView {
-        let data = self.model.data(&aggregate.id);
+        let data = self.model().data(&aggregate.id);
         let data_ty = data.map(|d| {
             format!(
                 "{}::generated::data::{}",
                 self.contracts_lib,
-                self.data_idents[d.id.value.as_str()].0
+                self.data_idents_of(&d.id.value)
+                    .map_or("X", |idents| &idents.ident)
             )
         });
         let mut doc = vec![format!(
@@ -958,7 +1053,6 @@ impl<'a> Builder<'a> {
                 .find(|s| s.wire == name)
                 .map_or("X", |s| s.ident.as_str())
         };
-        let (_, field_idents) = &self.data_idents[data.id.value.as_str()];
         let mut event_names: Vec<&str> = Vec::new();
         for transition in &data.transitions {
             if !event_names.contains(&transition.event.value.as_str()) {
@@ -970,14 +1064,13 @@ impl<'a> Builder<'a> {
             .map(|name| {
                 // The fields the event carries that are this aggregate's own (same data,
                 // same identifier): `apply` takes them over.
-                let message = self.message(name);
-                let copies = message
-                    .into_iter()
-                    .flat_map(|message| &message.fields)
+                let message = self.message_at(name);
+                let fields = message.map_or_else(Vec::new, |at| self.message_fields(at));
+                let copies = fields
+                    .iter()
                     .filter(|field| {
                         field.data.as_deref() == Some(data.id.value.as_str())
-                            && field_idents.get(field.wire.as_str()).map(String::as_str)
-                                == Some(field.ident.as_str())
+                            && self.field_ident(&data.id.value, &field.wire) == Some(&field.ident)
                     })
                     .map(|field| CopyField {
                         ident: field.ident.clone(),
@@ -985,7 +1078,9 @@ impl<'a> Builder<'a> {
                     })
                     .collect();
                 LifecycleEvent {
-                    ident: message.map(|m| m.ident.clone()).unwrap_or_default(),
+                    ident: message
+                        .map(|at| self.messages[at].ident.clone())
+                        .unwrap_or_default(),
                     wire: (*name).into(),
                     ty: self.message_ty(name).into(),
                     copies,
@@ -1125,11 +1220,12 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn merge_fields(entry: &mut Roles, fields: Vec<FieldView>) {
-    entry.fields_known = true;
-    let mut used: BTreeSet<SmolStr> = entry.fields.iter().map(|f| f.ident.clone()).collect();
+/// Adds `fields` to a message's `merged` fields: a field already there (by name) is
+/// skipped, an identifier already taken is made unique.
+fn merge_fields(merged: &mut Vec<FieldView>, fields: Vec<FieldView>) {
+    let mut used: BTreeSet<SmolStr> = merged.iter().map(|f| f.ident.clone()).collect();
     for mut field in fields {
-        if entry.fields.iter().any(|f| f.wire == field.wire) {
+        if merged.iter().any(|f| f.wire == field.wire) {
             continue;
         }
         if used.contains(&field.ident) {
@@ -1141,7 +1237,7 @@ fn merge_fields(entry: &mut Roles, fields: Vec<FieldView>) {
             field.rename = unraw(&field.ident) != field.wire;
         }
         used.insert(field.ident.clone());
-        entry.fields.push(field);
+        merged.push(field);
     }
 }
 
@@ -1214,4 +1310,154 @@ fn orchestration(
         steps,
         paths,
     }
+}
+
+/// The identifiers of every data's struct and fields, each unique in its scope, in the
+/// order of `model.data`.
+fn data_idents(model: &Model) -> Vec<DataIdents> {
+    let mut idents = Idents::types();
+    model
+        .data
+        .iter()
+        .map(|data| {
+            let ident = idents.name(data.code_or_id()).into();
+            let mut field_idents = Idents::new(Case::Snake);
+            let fields = data
+                .fields
+                .iter()
+                .map(|f| field_idents.name(&f.name.value).into())
+                .collect();
+            DataIdents { ident, fields }
+        })
+        .collect()
+}
+
+/// Every message name with what the templates need of it.
+struct Messages {
+    /// In spec order: events, commands and their replies, one-way messages, what saga
+    /// steps emit.
+    list: Vec<MessageEntry>,
+    /// (message, role), by message.
+    roles: Vec<(u32, Role)>,
+    /// (message, relation), by message.
+    relations: Vec<(u32, u32)>,
+}
+
+/// Every message name, in spec order, with its roles, where its fields come from and
+/// its identifier.
+fn message_entries(analysis: &Analysis) -> Messages {
+    let (model, derived) = (&analysis.model, &analysis.derived);
+    let mut entries = Entries::default();
+    for (at, event) in derived.events.iter().enumerate() {
+        entries.role(&event.name, Role::Event(at as u32));
+    }
+    for (at, command) in derived.commands.iter().enumerate() {
+        entries.role(&command.name, Role::Command(at as u32));
+        for reply in &command.replies {
+            entries.role(reply, Role::Reply(at as u32));
+        }
+    }
+    for (at, message) in derived.messages.iter().enumerate() {
+        entries.role(&message.name, Role::Message(at as u32));
+    }
+    for saga in &model.sagas {
+        for step in &saga.steps {
+            if let Some(emits) = &step.emits {
+                entries.of(&emits.value);
+            }
+        }
+    }
+    let Entries {
+        mut list,
+        index,
+        mut roles,
+    } = entries;
+    // Fields: the relations that carry the message, else a lifecycle event's data.
+    let mut relations = Vec::new();
+    for (at, relation) in model.relations.iter().enumerate() {
+        if let Some(message) = relation
+            .message
+            .as_ref()
+            .filter(|_| relation.kind.is_async())
+            && let Some(&entry) = index.get(message.value.as_str())
+        {
+            relations.push((entry, at as u32));
+        }
+    }
+    let carried: HashSet<u32> = relations.iter().map(|&(entry, _)| entry).collect();
+    for (at, data) in model.data.iter().enumerate() {
+        for transition in &data.transitions {
+            if let Some(&entry) = index.get(transition.event.value.as_str())
+                && !carried.contains(&entry)
+            {
+                list[entry as usize].lifecycle.get_or_insert(at as u32);
+            }
+        }
+    }
+    let mut idents = Idents::types();
+    for entry in &mut list {
+        let words = stable_words(&entry.name);
+        entry.ident = idents.words(&words).into();
+        entry.words = words.join(" ").into();
+    }
+    // Stable sorts: each message's roles and relations stay in the order they were met.
+    roles.sort_by_key(|&(entry, _)| entry);
+    relations.sort_by_key(|&(entry, _)| entry);
+    Messages {
+        list,
+        roles,
+        relations,
+    }
+}
+
+/// The message entries while they are collected.
+#[derive(Default)]
+struct Entries<'a> {
+    list: Vec<MessageEntry>,
+    index: HashMap<&'a str, u32>,
+    roles: Vec<(u32, Role)>,
+}
+
+impl<'a> Entries<'a> {
+    /// The position of a name's entry, added (at the end) when new.
+    fn of(&mut self, name: &'a SmolStr) -> u32 {
+        *self.index.entry(name.as_str()).or_insert_with(|| {
+            self.list.push(MessageEntry {
+                name: name.clone(),
+                ident: SmolStr::default(),
+                words: SmolStr::default(),
+                lifecycle: None,
+            });
+            (self.list.len() - 1) as u32
+        })
+    }
+
+    fn role(&mut self, name: &'a SmolStr, role: Role) {
+        let entry = self.of(name);
+        self.roles.push((entry, role));
+    }
+}
+
+/// The reply enums, (command index, identifier) in command order, and the identifier
+/// by command name.
+fn reply_idents<'m>(
+    analysis: &Analysis,
+    message: impl Fn(&str) -> Option<&'m MessageEntry>,
+) -> (Vec<(usize, SmolStr)>, HashMap<SmolStr, SmolStr>) {
+    let mut idents = Idents::types();
+    let mut replies = Vec::new();
+    let mut by_command = HashMap::new();
+    for (at, command) in analysis.derived.commands.iter().enumerate() {
+        if command.replies.is_empty() {
+            continue;
+        }
+        let words = match message(&command.name) {
+            Some(entry) => entry.words().map(str::to_owned).collect(),
+            None => stable_words(&command.name),
+        };
+        let ident = SmolStr::from(idents.words(&phrase(&[], &words, &["reply"])));
+        by_command.insert(command.name.clone(), ident.clone());
+        replies.push((at, ident));
+    }
+    (replies, by_command)
 }
