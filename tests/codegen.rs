@@ -276,6 +276,45 @@ fn templates_can_be_overridden_by_file_name() {
     assert!(text(&output.stderr).contains("servce.lib.rs.jinja"));
 }
 
+/// The workspace's templates list the service crates lazily (only what names a crate is
+/// made up front): a template that reads deeper into a listed crate sees what the
+/// crate's own templates see.
+#[test]
+fn a_listed_service_crate_reads_like_the_crate_itself() {
+    let templates = work_dir("listing-templates");
+    fs::create_dir_all(&templates).unwrap();
+    let summary = "{{ s.id }} {{ s.dir }} {{ s.aggregates | map(attribute='ident') | join(',') }} \
+        {{ s.commands | map(attribute='method') | join(',') }} {{ s.outbound | length }}\n";
+    fs::write(
+        templates.join("workspace.README.md.jinja"),
+        format!("{{% for s in services %}}{summary}{{% endfor %}}"),
+    )
+    .unwrap();
+    fs::write(
+        templates.join("service.lib.rs.jinja"),
+        format!("{{% set s = service %}}{summary}"),
+    )
+    .unwrap();
+    let out = work_dir("listing");
+    let output = generate(
+        "examples/ecommerce/spec.yaml",
+        &out,
+        &["--templates", templates.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let listed = fs::read_to_string(out.join("README.md")).unwrap();
+    let mut each = String::new();
+    for line in listed.lines() {
+        let dir = line.split(' ').nth(1).unwrap();
+        each.push_str(&fs::read_to_string(out.join(dir).join("src/lib.rs")).unwrap());
+    }
+    assert_eq!(listed, each);
+    assert!(
+        listed.contains("inventory services/inventory StockReservation handle_reserve_stock"),
+        "{listed}"
+    );
+}
+
 #[test]
 fn a_template_that_fails_half_way_changes_no_file() {
     let out = work_dir("half-way");

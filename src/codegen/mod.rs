@@ -15,7 +15,7 @@ pub mod view;
 
 use std::collections::HashSet;
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::analysis::Analysis;
 use crate::write::{BatchWriter, FileStatus, OutputDir, WriteError};
@@ -156,7 +156,7 @@ pub fn render_each<S: Sink>(
         })?;
     }
     for service in (0..view.len(List::Services)).filter_map(|at| view.service(at)) {
-        let service_dir = &service.dir;
+        let service_dir = &service.head.dir;
         let service_value = minijinja::Value::from_serialize(&service);
         let context = minijinja::context! { workspace => root.clone(), service => service_value };
         for (path, template, ownership) in [
@@ -274,7 +274,7 @@ impl minijinja::value::Object for Items {
         let Items(view, list) = &**self;
         let at = key.as_usize()?;
         match list {
-            List::Services => view.service(at).map(minijinja::Value::from_serialize),
+            List::Services => ServiceItem::new(view, at).map(minijinja::Value::from_object),
             List::Data => view.data_type(at).map(minijinja::Value::from_serialize),
             List::Messages => view.message_type(at).map(minijinja::Value::from_serialize),
             List::Replies => view.reply_enum(at).map(minijinja::Value::from_serialize),
@@ -283,6 +283,52 @@ impl minijinja::value::Object for Items {
 
     fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
         minijinja::value::Enumerator::Seq(self.0.len(self.1))
+    }
+}
+
+/// A service crate in a list of them (the workspace README lists the crates): what
+/// names it is made at once, the rest of it (its aggregates, handlers, sagas) only when
+/// a template reads some of it, since that costs as much as rendering the crate.
+#[derive(Debug)]
+struct ServiceItem {
+    view: Arc<View>,
+    at: usize,
+    head: minijinja::Value,
+    whole: OnceLock<minijinja::Value>,
+}
+
+impl ServiceItem {
+    fn new(view: &Arc<View>, at: usize) -> Option<ServiceItem> {
+        Some(ServiceItem {
+            head: minijinja::Value::from_serialize(view.service_head(at)?),
+            view: Arc::clone(view),
+            at,
+            whole: OnceLock::new(),
+        })
+    }
+
+    fn whole(&self) -> &minijinja::Value {
+        self.whole.get_or_init(|| {
+            self.view.service(self.at).map_or(
+                minijinja::Value::UNDEFINED,
+                minijinja::Value::from_serialize,
+            )
+        })
+    }
+}
+
+impl minijinja::value::Object for ServiceItem {
+    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        let item =
+            |value: &minijinja::Value| value.get_item(key).ok().filter(|v| !v.is_undefined());
+        item(&self.head).or_else(|| item(self.whole()))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
+        match self.whole().try_iter() {
+            Ok(keys) => minijinja::value::Enumerator::Values(keys.collect()),
+            Err(_) => minijinja::value::Enumerator::Empty,
+        }
     }
 }
 

@@ -62,6 +62,20 @@ pub struct Variant {
 
 #[derive(Debug, Serialize)]
 pub struct ServiceCrate {
+    #[serde(flatten)]
+    pub head: ServiceHead,
+    pub aggregates: Vec<AggregateView>,
+    pub commands: Vec<CommandHandler>,
+    pub subscriptions: Vec<Subscription>,
+    pub reply_handlers: Vec<ReplyHandler>,
+    pub outbound: Vec<OutboundView>,
+    pub orchestrations: Vec<Orchestration>,
+    pub choreographies: Vec<Choreography>,
+}
+
+/// What names a service crate: cheap to make, unlike the rest of it.
+#[derive(Debug, Serialize)]
+pub struct ServiceHead {
     pub id: SmolStr,
     pub label: SmolStr,
     pub package: SmolStr,
@@ -71,13 +85,6 @@ pub struct ServiceCrate {
     pub contracts_package: SmolStr,
     /// The name service crates use for the contracts crate (`contracts`).
     pub contracts_lib: SmolStr,
-    pub aggregates: Vec<AggregateView>,
-    pub commands: Vec<CommandHandler>,
-    pub subscriptions: Vec<Subscription>,
-    pub reply_handlers: Vec<ReplyHandler>,
-    pub outbound: Vec<OutboundView>,
-    pub orchestrations: Vec<Orchestration>,
-    pub choreographies: Vec<Choreography>,
 }
 
 #[derive(Debug, Serialize)]
@@ -808,27 +815,39 @@ impl View {
 
     /// The `at`th service crate.
     pub fn service(&self, at: usize) -> Option<ServiceCrate> {
-        let (service, package) = self.services.get(at)?;
-        Some(self.service_crate(&self.model().services[*service], package))
+        let head = self.service_head(at)?;
+        let service = &self.model().services[self.services[at].0];
+        Some(self.service_crate(service, head))
     }
 
-    fn service_crate(&self, service: &crate::model::Service, package: &str) -> ServiceCrate {
+    /// What names the `at`th service crate.
+    pub fn service_head(&self, at: usize) -> Option<ServiceHead> {
+        let (service, package) = self.services.get(at)?;
+        let service = &self.model().services[*service];
+        let prefix = self
+            .contracts_package
+            .trim_end_matches("contracts")
+            .trim_end_matches('-');
+        let folder = package
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .unwrap_or(package);
+        Some(ServiceHead {
+            id: service.id.value.clone(),
+            label: service.label().into(),
+            package: package.clone(),
+            lib: package.replace('-', "_").into(),
+            dir: format!("services/{folder}").into(),
+            contracts_package: self.contracts_package.clone(),
+            contracts_lib: self.contracts_lib.clone(),
+        })
+    }
+
+    fn service_crate(&self, service: &crate::model::Service, head: ServiceHead) -> ServiceCrate {
         let id = service.id.value.as_str();
         let derived = &self.analysis.derived;
         let nothing = Concerns::default();
         let concerns = self.concerns.get(id).unwrap_or(&nothing);
-        let contracts_package = &self.contracts_package;
-        let dir = format!(
-            "services/{}",
-            package
-                .strip_prefix(&format!(
-                    "{}-",
-                    contracts_package
-                        .trim_end_matches("contracts")
-                        .trim_end_matches('-')
-                ))
-                .unwrap_or(package)
-        );
         // aggregates
         let mut aggregate_idents = Idents::types();
         aggregate_idents.reserve("IllegalTransition");
@@ -973,13 +992,7 @@ impl View {
             }
         }
         ServiceCrate {
-            id: id.into(),
-            label: service.label().into(),
-            lib: package.replace('-', "_").into(),
-            package: package.into(),
-            dir: dir.into(),
-            contracts_package: contracts_package.clone(),
-            contracts_lib: self.contracts_lib.clone(),
+            head,
             aggregates,
             commands,
             subscriptions,
