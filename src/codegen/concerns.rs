@@ -4,10 +4,6 @@
 //! every derived list for each service made `generate` quadratic in the number of
 //! services; this index is built once and read per service.
 
-use std::collections::HashMap;
-
-use smol_str::SmolStr;
-
 use crate::analysis::Analysis;
 use crate::model::SagaStyle;
 
@@ -30,68 +26,115 @@ pub(super) struct Concerns {
     pub sagas: Vec<usize>,
 }
 
-/// Service id -> what concerns it. A service missing from the map is concerned by
-/// nothing.
-pub(super) fn by_service(analysis: &Analysis) -> HashMap<SmolStr, Concerns> {
-    let derived = &analysis.derived;
-    let mut index: HashMap<SmolStr, Concerns> = HashMap::new();
-    for (at, aggregate) in derived.aggregates.iter().enumerate() {
-        if let Some(owner) = &aggregate.owner {
-            note(&mut index, owner, at, |c| &mut c.owned_aggregates);
-        }
-    }
-    for (at, command) in derived.commands.iter().enumerate() {
-        for handler in &command.handlers {
-            note(&mut index, handler, at, |c| &mut c.handled_commands);
-        }
-        for sender in &command.senders {
-            note(&mut index, sender, at, |c| &mut c.sent_commands);
-        }
-    }
-    for (at, event) in derived.events.iter().enumerate() {
-        for subscriber in &event.subscribers {
-            note(&mut index, subscriber, at, |c| &mut c.subscribed_events);
-        }
-        for publisher in event.publisher.iter().chain(&event.publishers) {
-            note(&mut index, publisher, at, |c| &mut c.published_events);
-        }
-    }
-    for (at, message) in derived.messages.iter().enumerate() {
-        for receiver in &message.receivers {
-            note(&mut index, receiver, at, |c| &mut c.received_messages);
-        }
-        for sender in &message.senders {
-            note(&mut index, sender, at, |c| &mut c.sent_messages);
-        }
-    }
-    for (at, saga) in analysis.model.sagas.iter().enumerate() {
-        match saga.style {
-            SagaStyle::Orchestration => {
-                if let Some(orchestrator) = &saga.orchestrator {
-                    note(&mut index, &orchestrator.value, at, |c| &mut c.sagas);
-                }
-            }
-            SagaStyle::Choreography => {
-                for step in &saga.steps {
-                    note(&mut index, &step.service.value, at, |c| &mut c.sagas);
-                }
-            }
-        }
-    }
-    index
+/// The lists of [`Concerns`].
+#[derive(Debug, Clone, Copy)]
+enum List {
+    OwnedAggregates,
+    HandledCommands,
+    SubscribedEvents,
+    ReceivedMessages,
+    SentCommands,
+    PublishedEvents,
+    SentMessages,
+    Sagas,
 }
 
-/// Records that element `at` concerns `service`, in the list `list` picks. Elements are
-/// visited in ascending order, so a list only grows at its end: a service named twice by
-/// one element is recorded once by comparing with the last index.
-fn note(
-    index: &mut HashMap<SmolStr, Concerns>,
-    service: &SmolStr,
-    at: usize,
-    list: impl FnOnce(&mut Concerns) -> &mut Vec<usize>,
-) {
-    let indices = list(index.entry(service.clone()).or_default());
-    if indices.last() != Some(&at) {
-        indices.push(at);
+impl Concerns {
+    fn list(&mut self, list: List) -> &mut Vec<usize> {
+        match list {
+            List::OwnedAggregates => &mut self.owned_aggregates,
+            List::HandledCommands => &mut self.handled_commands,
+            List::SubscribedEvents => &mut self.subscribed_events,
+            List::ReceivedMessages => &mut self.received_messages,
+            List::SentCommands => &mut self.sent_commands,
+            List::PublishedEvents => &mut self.published_events,
+            List::SentMessages => &mut self.sent_messages,
+            List::Sagas => &mut self.sagas,
+        }
+    }
+}
+
+/// What concerns every service: (service, (list, element)) pairs sorted by service,
+/// each service's in the order they were met. Flat, because a [`Concerns`] for each of
+/// thousands of services is a hash map entry and eight small lists each.
+#[derive(Debug, Default)]
+pub(super) struct ConcernsIndex(Vec<(u32, (List, u32))>);
+
+impl ConcernsIndex {
+    /// Indexes `analysis`; `service_at` says where a service id is in `model.services`
+    /// (an id that names no service concerns no crate).
+    pub fn new(analysis: &Analysis, service_at: impl Fn(&str) -> Option<usize>) -> Self {
+        let derived = &analysis.derived;
+        let mut pairs = Vec::new();
+        let mut note = |service: &str, list: List, at: usize| {
+            if let Some(service) = service_at(service) {
+                pairs.push((service as u32, (list, at as u32)));
+            }
+        };
+        for (at, aggregate) in derived.aggregates.iter().enumerate() {
+            if let Some(owner) = &aggregate.owner {
+                note(owner, List::OwnedAggregates, at);
+            }
+        }
+        for (at, command) in derived.commands.iter().enumerate() {
+            for handler in &command.handlers {
+                note(handler, List::HandledCommands, at);
+            }
+            for sender in &command.senders {
+                note(sender, List::SentCommands, at);
+            }
+        }
+        for (at, event) in derived.events.iter().enumerate() {
+            for subscriber in &event.subscribers {
+                note(subscriber, List::SubscribedEvents, at);
+            }
+            for publisher in event.publisher.iter().chain(&event.publishers) {
+                note(publisher, List::PublishedEvents, at);
+            }
+        }
+        for (at, message) in derived.messages.iter().enumerate() {
+            for receiver in &message.receivers {
+                note(receiver, List::ReceivedMessages, at);
+            }
+            for sender in &message.senders {
+                note(sender, List::SentMessages, at);
+            }
+        }
+        for (at, saga) in analysis.model.sagas.iter().enumerate() {
+            match saga.style {
+                SagaStyle::Orchestration => {
+                    if let Some(orchestrator) = &saga.orchestrator {
+                        note(&orchestrator.value, List::Sagas, at);
+                    }
+                }
+                SagaStyle::Choreography => {
+                    for step in &saga.steps {
+                        note(&step.service.value, List::Sagas, at);
+                    }
+                }
+            }
+        }
+        // Stable: each service's pairs stay in the order met, so each list ascends.
+        pairs.sort_by_key(|&(service, _)| service);
+        pairs.shrink_to_fit();
+        ConcernsIndex(pairs)
+    }
+
+    /// What concerns the service at `service` in `model.services`.
+    pub fn of(&self, service: usize) -> Concerns {
+        let mut concerns = Concerns::default();
+        let start = self.0.partition_point(|&(s, _)| (s as usize) < service);
+        for &(_, (list, at)) in self.0[start..]
+            .iter()
+            .take_while(|(s, _)| *s as usize == service)
+        {
+            let indices = concerns.list(list);
+            // An element that names a service twice is listed once: elements are met in
+            // ascending order, so comparing with the last one is enough.
+            if indices.last() != Some(&(at as usize)) {
+                indices.push(at as usize);
+            }
+        }
+        concerns
     }
 }

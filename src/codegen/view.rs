@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::concerns::{self, Concerns};
+use super::concerns::ConcernsIndex;
 use crate::analysis::Analysis;
 use crate::model::{Data, FieldType, Model, OnFailure, SagaStyle, ServiceKind};
 use crate::names::{Case, Idents, package_name, stable_words, unique, unraw};
@@ -388,8 +388,10 @@ pub struct View {
     reply_idents: HashMap<SmolStr, SmolStr>,
     /// The service crates: (index in `model.services`, package), in spec order.
     services: Vec<(usize, SmolStr)>,
-    /// Service id -> what its crate lists.
-    concerns: HashMap<SmolStr, Concerns>,
+    /// `model.services` by id.
+    services_by_id: ByName,
+    /// What each crate lists.
+    concerns: ConcernsIndex,
 }
 
 /// The lists of the view, built an item at a time.
@@ -469,7 +471,10 @@ impl View {
                 .find(name, |at| &messages[at].name)
                 .map(|at| &messages[at])
         });
-        let concerns = concerns::by_service(&analysis);
+        let services_by_id = ByName::new(model.services.len(), |at| &model.services[at].id.value);
+        let concerns = ConcernsIndex::new(&analysis, |id| {
+            services_by_id.find(id, |at| &model.services[at].id.value)
+        });
         View {
             system: system.into(),
             contracts_package: contracts_package.into(),
@@ -483,6 +488,7 @@ impl View {
             replies,
             reply_idents,
             services,
+            services_by_id,
             concerns,
             analysis,
         }
@@ -846,8 +852,12 @@ impl View {
     fn service_crate(&self, service: &crate::model::Service, head: ServiceHead) -> ServiceCrate {
         let id = service.id.value.as_str();
         let derived = &self.analysis.derived;
-        let nothing = Concerns::default();
-        let concerns = self.concerns.get(id).unwrap_or(&nothing);
+        let services = &self.model().services;
+        let concerns = self
+            .services_by_id
+            .find(id, |at| &services[at].id.value)
+            .map(|at| self.concerns.of(at))
+            .unwrap_or_default();
         // aggregates
         let mut aggregate_idents = Idents::types();
         aggregate_idents.reserve("IllegalTransition");
@@ -1416,6 +1426,10 @@ fn message_entries(analysis: &Analysis) -> Messages {
     // Stable sorts: each message's roles and relations stay in the order they were met.
     roles.sort_by_key(|&(entry, _)| entry);
     relations.sort_by_key(|&(entry, _)| entry);
+    // Kept for the whole run: no spare capacity.
+    list.shrink_to_fit();
+    roles.shrink_to_fit();
+    relations.shrink_to_fit();
     Messages {
         list,
         roles,
