@@ -33,6 +33,43 @@ fn stage<T>(name: &str, spec_bytes: usize, work: impl FnOnce() -> T) -> T {
     result
 }
 
+/// Counts the rendered bytes and drops them: the render stage measures rendering, not
+/// holding or writing the files.
+struct Discard(usize);
+
+impl codegen::Sink for Discard {
+    type Error = codegen::TemplateError;
+
+    fn file(&mut self, file: codegen::OutputFile) -> Result<(), Self::Error> {
+        self.0 += file.contents.len();
+        Ok(())
+    }
+
+    fn stream(
+        &mut self,
+        _path: String,
+        render: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), Self::Error>,
+    ) -> Result<(), Self::Error> {
+        let mut counted = Counted(0);
+        render(&mut counted)?;
+        self.0 += counted.0;
+        Ok(())
+    }
+}
+
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn main() {
     let size = std::env::args()
         .skip(1)
@@ -63,7 +100,11 @@ fn main() {
     let templates = Templates::embedded().expect("the embedded templates compile");
     let analysis = std::sync::Arc::new(analysis);
     stage("view", bytes, || codegen::view::View::new(analysis.clone()));
-    stage("render", bytes, || {
-        codegen::render(&analysis, &templates).expect("the embedded templates render")
+    let rendered = stage("render", bytes, || {
+        let mut sink = Discard(0);
+        codegen::render_each(&analysis, &templates, &mut sink)
+            .expect("the embedded templates render");
+        sink.0
     });
+    eprintln!("  (rendered {:.1} MB)", rendered as f64 / 1e6);
 }

@@ -309,6 +309,13 @@ impl MessageEntry {
     }
 }
 
+/// What a service crate repeats of a message name, in handlers, ports and lifecycles.
+struct MessageNames {
+    words: Vec<String>,
+    /// Its type, as a path from a service crate.
+    ty: String,
+}
+
 /// A data's identifiers: its struct's, and its fields', in the order of its fields.
 #[derive(Debug)]
 struct DataIdents {
@@ -316,26 +323,25 @@ struct DataIdents {
     fields: Box<[SmolStr]>,
 }
 
-/// Positions in a list, sorted by the elements' names, to find an element by name with
-/// a binary search: 4 bytes an element, a fraction of a hash map's memory for lists of
-/// tens of thousands.
+/// Positions in a list of uniquely named elements, sorted by name, to find an element
+/// by name with a binary search: 4 bytes an element, a fraction of a hash map's memory
+/// for lists of tens of thousands.
 #[derive(Debug, Default)]
 struct ByName(Vec<u32>);
 
 impl ByName {
     fn new<'a>(len: usize, name_of: impl Fn(usize) -> &'a str) -> ByName {
         let mut order: Vec<u32> = (0..len as u32).collect();
-        // Stable: elements of the same name stay in list order.
-        order.sort_by(|&a, &b| name_of(a as usize).cmp(name_of(b as usize)));
+        order.sort_unstable_by(|&a, &b| name_of(a as usize).cmp(name_of(b as usize)));
         ByName(order)
     }
 
-    /// The position of the last element named `name` (a later duplicate wins, as it
-    /// would in a map filled in list order).
+    /// The position of the element named `name`.
     fn find<'a>(&self, name: &str, name_of: impl Fn(usize) -> &'a str) -> Option<usize> {
-        let end = self.0.partition_point(|&at| name_of(at as usize) <= name);
-        let at = *self.0.get(end.checked_sub(1)?)? as usize;
-        (name_of(at) == name).then_some(at)
+        let found = self
+            .0
+            .binary_search_by(|&at| name_of(at as usize).cmp(name));
+        found.ok().map(|at| self.0[at] as usize)
     }
 }
 
@@ -371,8 +377,6 @@ pub struct View {
     contracts_lib: SmolStr,
     /// The identifiers of `model.data`, in the same order.
     data_idents: Vec<DataIdents>,
-    /// `model.data` by id.
-    data_by_id: ByName,
     /// Every message name, in spec order.
     messages: Vec<MessageEntry>,
     /// `messages` by name.
@@ -388,8 +392,6 @@ pub struct View {
     reply_idents: HashMap<SmolStr, SmolStr>,
     /// The service crates: (index in `model.services`, package), in spec order.
     services: Vec<(usize, SmolStr)>,
-    /// `model.services` by id.
-    services_by_id: ByName,
     /// What each crate lists.
     concerns: ConcernsIndex,
 }
@@ -459,7 +461,6 @@ impl View {
             })
             .collect();
         let data_idents = data_idents(model);
-        let data_by_id = ByName::new(model.data.len(), |at| &model.data[at].id.value);
         let Messages {
             list: messages,
             roles: message_roles,
@@ -471,16 +472,12 @@ impl View {
                 .find(name, |at| &messages[at].name)
                 .map(|at| &messages[at])
         });
-        let services_by_id = ByName::new(model.services.len(), |at| &model.services[at].id.value);
-        let concerns = ConcernsIndex::new(&analysis, |id| {
-            services_by_id.find(id, |at| &model.services[at].id.value)
-        });
+        let concerns = ConcernsIndex::new(&analysis, |id| model.service_position(id));
         View {
             system: system.into(),
             contracts_package: contracts_package.into(),
             contracts_lib: "contracts".into(),
             data_idents,
-            data_by_id,
             messages,
             messages_by_name,
             message_roles,
@@ -488,7 +485,6 @@ impl View {
             replies,
             reply_idents,
             services,
-            services_by_id,
             concerns,
             analysis,
         }
@@ -533,10 +529,10 @@ impl View {
         let fields = data
             .fields
             .iter()
-            .map(|f| self.field(data, &f.name.value))
+            .map(|f| self.field(at, &f.name.value))
             .collect();
         Some(DataType {
-            ident: self.data_idents_of(&data.id.value)?.ident.clone(),
+            ident: self.data_idents[at].ident.clone(),
             wire: data.id.value.clone(),
             doc,
             fields,
@@ -640,8 +636,8 @@ impl View {
                 merge_fields(&mut fields, self.relation_fields(relation));
             }
         } else if let Some(data) = self.messages[at].lifecycle {
-            let data = &model.data[data as usize];
-            let all = data
+            let data = data as usize;
+            let all = model.data[data]
                 .fields
                 .iter()
                 .map(|f| self.field(data, &f.name.value))
@@ -653,27 +649,22 @@ impl View {
 
     /// The identifiers of the data with this id.
     fn data_idents_of(&self, id: &str) -> Option<&DataIdents> {
-        let model = self.model();
-        let at = self.data_by_id.find(id, |at| &model.data[at].id.value)?;
-        Some(&self.data_idents[at])
+        Some(&self.data_idents[self.model().data_position(id)?])
     }
 
-    /// The identifier of a field of the data with this id.
-    fn field_ident(&self, id: &str, name: &str) -> Option<&SmolStr> {
-        let model = self.model();
-        let at = self.data_by_id.find(id, |at| &model.data[at].id.value)?;
+    /// The identifier of a field of the data at `data` in `model.data`.
+    fn field_ident(&self, data: usize, name: &str) -> Option<&SmolStr> {
         // The last field of that name, as a map from names filled in order would say.
-        let field = model.data[at]
-            .fields
-            .iter()
-            .rposition(|f| f.name.value == name)?;
-        Some(&self.data_idents[at].fields[field])
+        let fields = &self.model().data[data].fields;
+        let field = fields.iter().rposition(|f| f.name.value == name)?;
+        Some(&self.data_idents[data].fields[field])
     }
 
     /// A field of a data, typed.
-    fn field(&self, data: &Data, name: &str) -> FieldView {
+    fn field(&self, at: usize, name: &str) -> FieldView {
+        let data = &self.model().data[at];
         let ident = self
-            .field_ident(&data.id.value, name)
+            .field_ident(at, name)
             .cloned()
             .unwrap_or_else(|| Idents::new(Case::Snake).name(name).into());
         let (ty, doc) = match data.field(name) {
@@ -760,19 +751,23 @@ impl View {
 
     /// The fields a relation carries: its payload, else every field of its data.
     fn relation_fields(&self, relation: &crate::model::Relation) -> Vec<FieldView> {
-        let model = &self.analysis.model;
-        let Some(data) = relation.data.as_ref().and_then(|d| model.data(&d.value)) else {
+        let model = self.model();
+        let Some(at) = relation
+            .data
+            .as_ref()
+            .and_then(|d| model.data_position(&d.value))
+        else {
             return Vec::new();
         };
         match relation.payload() {
             Some(payload) => payload
                 .iter()
-                .map(|name| self.field(data, &name.value))
+                .map(|name| self.field(at, &name.value))
                 .collect(),
-            None => data
+            None => model.data[at]
                 .fields
                 .iter()
-                .map(|f| self.field(data, &f.name.value))
+                .map(|f| self.field(at, &f.name.value))
                 .collect(),
         }
     }
@@ -788,12 +783,18 @@ impl View {
             .find(name, |at| &self.messages[at].name)
     }
 
-    /// The words of a message name (those of the name itself for a name that is no
-    /// message, which does not pass the analysis).
-    fn words_of(&self, name: &str) -> Vec<String> {
+    /// What a service crate repeats of a message name: its words and its type (for a
+    /// name that is no message, which does not pass the analysis, the name's words).
+    fn names_of(&self, name: &str) -> MessageNames {
         match self.message(name) {
-            Some(entry) => entry.words().map(str::to_owned).collect(),
-            None => stable_words(name),
+            Some(entry) => MessageNames {
+                words: entry.words().map(str::to_owned).collect(),
+                ty: self.message_path(&entry.ident),
+            },
+            None => MessageNames {
+                words: stable_words(name),
+                ty: self.message_path("X"),
+            },
         }
     }
 
@@ -852,10 +853,9 @@ impl View {
     fn service_crate(&self, service: &crate::model::Service, head: ServiceHead) -> ServiceCrate {
         let id = service.id.value.as_str();
         let derived = &self.analysis.derived;
-        let services = &self.model().services;
         let concerns = self
-            .services_by_id
-            .find(id, |at| &services[at].id.value)
+            .model()
+            .service_position(id)
             .map(|at| self.concerns.of(at))
             .unwrap_or_default();
         // aggregates
@@ -888,12 +888,12 @@ impl View {
         let mut method_idents = Idents::new(Case::Snake);
         let commands = pick(&derived.commands, &concerns.handled_commands)
             .map(|command| {
-                let names = self.words_of(&command.name);
-                let words = phrase(&["handle"], &names, &[]);
+                let names = self.names_of(&command.name);
+                let words = phrase(&["handle"], &names.words, &[]);
                 CommandHandler {
                     trait_ident: handler_idents.words(&words).into(),
                     method: method_idents.words(&words).into(),
-                    ty: self.message_ty(&command.name).into(),
+                    ty: names.ty.as_str().into(),
                     wire: command.name.clone(),
                     senders: command.senders.clone(),
                     reply_ty: self
@@ -905,24 +905,24 @@ impl View {
             .collect();
         let mut subscriptions: Vec<Subscription> = Vec::new();
         for event in pick(&derived.events, &concerns.subscribed_events) {
-            let names = self.words_of(&event.name);
-            let words = phrase(&["on"], &names, &[]);
+            let names = self.names_of(&event.name);
+            let words = phrase(&["on"], &names.words, &[]);
             subscriptions.push(Subscription {
                 trait_ident: handler_idents.words(&words).into(),
                 method: method_idents.words(&words).into(),
-                ty: self.message_ty(&event.name).into(),
+                ty: names.ty.as_str().into(),
                 wire: event.name.clone(),
                 kind: "event".into(),
                 from: event.publishers.clone(),
             });
         }
         for message in pick(&derived.messages, &concerns.received_messages) {
-            let names = self.words_of(&message.name);
-            let words = phrase(&["on"], &names, &[]);
+            let names = self.names_of(&message.name);
+            let words = phrase(&["on"], &names.words, &[]);
             subscriptions.push(Subscription {
                 trait_ident: handler_idents.words(&words).into(),
                 method: method_idents.words(&words).into(),
-                ty: self.message_ty(&message.name).into(),
+                ty: names.ty.as_str().into(),
                 wire: message.name.clone(),
                 kind: "message".into(),
                 from: message.senders.clone(),
@@ -931,8 +931,8 @@ impl View {
         let reply_handlers = pick(&derived.commands, &concerns.sent_commands)
             .filter_map(|command| {
                 let reply_ty = self.reply_ty(&command.name)?;
-                let names = self.words_of(&command.name);
-                let words = phrase(&["on"], &names, &["reply"]);
+                let names = self.names_of(&command.name);
+                let words = phrase(&["on"], &names.words, &["reply"]);
                 Some(ReplyHandler {
                     trait_ident: handler_idents.words(&words).into(),
                     method: method_idents.words(&words).into(),
@@ -947,11 +947,11 @@ impl View {
         let mut methods = Idents::new(Case::Snake);
         let mut outbound = Vec::new();
         let mut push = |name: &str, kind: &str, verb: &str, to: Vec<SmolStr>| {
-            let names = self.words_of(name);
+            let names = self.names_of(name);
             outbound.push(OutboundView {
-                variant: variants.words(&names).into(),
-                method: methods.words(&phrase(&[verb], &names, &[])).into(),
-                ty: self.message_ty(name).into(),
+                variant: variants.words(&names.words).into(),
+                method: methods.words(&phrase(&[verb], &names.words, &[])).into(),
+                ty: names.ty.as_str().into(),
                 wire: name.into(),
                 kind: kind.into(),
                 to,
@@ -1076,6 +1076,7 @@ impl View {
                 .find(|s| s.wire == name)
                 .map_or("X", |s| s.ident.as_str())
         };
+        let data_at = self.model().data_position(&data.id.value);
         let mut event_names: Vec<&str> = Vec::new();
         for transition in &data.transitions {
             if !event_names.contains(&transition.event.value.as_str()) {
@@ -1093,19 +1094,19 @@ impl View {
                     .iter()
                     .filter(|field| {
                         field.data.as_deref() == Some(data.id.value.as_str())
-                            && self.field_ident(&data.id.value, &field.wire) == Some(&field.ident)
+                            && data_at.and_then(|at| self.field_ident(at, &field.wire))
+                                == Some(&field.ident)
                     })
                     .map(|field| CopyField {
                         ident: field.ident.clone(),
                         clone: !matches!(field.ty.as_str(), "bool" | "i64"),
                     })
                     .collect();
+                let ident = message.map(|at| &self.messages[at].ident);
                 LifecycleEvent {
-                    ident: message
-                        .map(|at| self.messages[at].ident.clone())
-                        .unwrap_or_default(),
+                    ident: ident.cloned().unwrap_or_default(),
                     wire: (*name).into(),
-                    ty: self.message_ty(name).into(),
+                    ty: self.message_path(ident.map_or("X", SmolStr::as_str)).into(),
                     copies,
                 }
             })

@@ -117,6 +117,17 @@ impl Model {
         self.data_index.get(id).map(|&index| &self.data[index])
     }
 
+    /// Where the service with this id is in `services` (ids are unique there: a
+    /// duplicate is reported and left out).
+    pub fn service_position(&self, id: &str) -> Option<usize> {
+        self.service_index.get(id).copied()
+    }
+
+    /// Where the data with this id is in `data`.
+    pub fn data_position(&self, id: &str) -> Option<usize> {
+        self.data_index.get(id).copied()
+    }
+
     /// The system's name: `system:`, else the first spec file's stem.
     pub fn saga(&self, id: &str) -> Option<&Saga> {
         self.saga_index.get(id).map(|&index| &self.sagas[index])
