@@ -10,6 +10,7 @@
 //! [`view::View`], in which every identifier is already resolved by [`crate::names`].
 
 mod concerns;
+mod in_order;
 pub mod templates;
 pub mod view;
 
@@ -154,60 +155,81 @@ pub fn render_each<S: Sink>(
             write_generated(templates, template, contracts.clone(), out)
         })?;
     }
-    for service in (0..view.len(List::Services)).filter_map(|at| view.service(at)) {
-        let service_dir = &service.head.dir;
-        let service_value = minijinja::Value::from_serialize(&service);
-        let context = minijinja::context! { workspace => root.clone(), service => service_value };
-        for (path, template, ownership) in [
-            ("Cargo.toml", "service.Cargo.toml.jinja", Ownership::User),
-            ("src/lib.rs", "service.lib.rs.jinja", Ownership::User),
-            (
-                "src/handlers.rs",
-                "service.handlers_impl.rs.jinja",
-                Ownership::User,
-            ),
-            (
-                "src/generated/mod.rs",
-                "service.generated.rs.jinja",
-                Ownership::Generated,
-            ),
-            (
-                "src/generated/aggregates.rs",
-                "service.aggregates.rs.jinja",
-                Ownership::Generated,
-            ),
-            (
-                "src/generated/handlers.rs",
-                "service.handlers.rs.jinja",
-                Ownership::Generated,
-            ),
-            (
-                "src/generated/ports.rs",
-                "service.ports.rs.jinja",
-                Ownership::Generated,
-            ),
-            (
-                "src/generated/sagas.rs",
-                "service.sagas.rs.jinja",
-                Ownership::Generated,
-            ),
-            (
-                "src/generated/tests.rs",
-                "service.tests.rs.jinja",
-                Ownership::Generated,
-            ),
-        ] {
-            in_memory(
-                sink,
-                format!("{service_dir}/{path}"),
-                template,
-                ownership,
-                context.clone(),
-            )?;
-        }
-    }
-    Ok(())
+    // The crates are rendered on every core and handed to the sink in order.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    in_order::make_in_order(
+        view.len(List::Services),
+        threads,
+        |at| render_service(&view, at, templates, &root),
+        |files| files.into_iter().try_for_each(|file| sink.file(file)),
+    )
 }
+
+/// The files of the `at`th service crate.
+fn render_service(
+    view: &View,
+    at: usize,
+    templates: &Templates,
+    workspace: &minijinja::Value,
+) -> Result<Vec<OutputFile>, TemplateError> {
+    let Some(service) = view.service(at) else {
+        return Ok(Vec::new());
+    };
+    let service_dir = &service.head.dir;
+    let service_value = minijinja::Value::from_serialize(&service);
+    let context = minijinja::context! { workspace => workspace.clone(), service => service_value };
+    SERVICE_FILES
+        .iter()
+        .map(|&(path, template, ownership)| {
+            Ok(OutputFile {
+                path: format!("{service_dir}/{path}"),
+                contents: render_file(templates, template, ownership, context.clone())?,
+                ownership,
+            })
+        })
+        .collect()
+}
+
+/// The files of a service crate: path in the crate, template, owner.
+const SERVICE_FILES: [(&str, &str, Ownership); 9] = [
+    ("Cargo.toml", "service.Cargo.toml.jinja", Ownership::User),
+    ("src/lib.rs", "service.lib.rs.jinja", Ownership::User),
+    (
+        "src/handlers.rs",
+        "service.handlers_impl.rs.jinja",
+        Ownership::User,
+    ),
+    (
+        "src/generated/mod.rs",
+        "service.generated.rs.jinja",
+        Ownership::Generated,
+    ),
+    (
+        "src/generated/aggregates.rs",
+        "service.aggregates.rs.jinja",
+        Ownership::Generated,
+    ),
+    (
+        "src/generated/handlers.rs",
+        "service.handlers.rs.jinja",
+        Ownership::Generated,
+    ),
+    (
+        "src/generated/ports.rs",
+        "service.ports.rs.jinja",
+        Ownership::Generated,
+    ),
+    (
+        "src/generated/sagas.rs",
+        "service.sagas.rs.jinja",
+        Ownership::Generated,
+    ),
+    (
+        "src/generated/tests.rs",
+        "service.tests.rs.jinja",
+        Ownership::Generated,
+    ),
+];
 
 /// One file's text: a generated file starts with [`HEADER`].
 fn render_file(
