@@ -2,9 +2,11 @@
 //!
 //! [`OutputDir`] confines every access to one folder: a relative path is refused when it
 //! is absolute, contains `..`, or resolves (through a symlink) to outside the folder; a
-//! symlink that stays inside is followed. Every file is written atomically: a temporary
-//! file in the same folder, then a rename, so a reader never sees half a file and a
-//! failed run leaves the old file in place.
+//! symlink that stays inside is followed. Every file is written atomically, so a reader
+//! never sees half a file and a failed run leaves the old file in place: a file that
+//! replaces another is written to a temporary file in the same folder, then renamed
+//! over it; a file that does not exist yet is written unnamed and linked under its name
+//! at once (`link.rs`, Linux), which cannot replace a file that appeared meanwhile.
 //!
 //! No fsync, for any writer: everything written here is derived from the spec, so a
 //! crash that loses a file is repaired by running again (`generate --check` notices),
@@ -21,6 +23,7 @@
 //! folder is the user's, not an attacker's).
 
 mod batch;
+mod link;
 mod list;
 mod path;
 mod stream;
@@ -29,12 +32,14 @@ mod tests;
 
 use std::collections::HashMap;
 use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use batch::{BatchWriter, Written};
+pub use link::Created;
+use link::Linked;
 
 /// Why a file could not be written (or read, listed, removed).
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +95,17 @@ pub enum Policy {
     CreateOnly,
 }
 
+/// How a file that does not exist yet is put in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// Written unnamed and linked under its name at once (`link.rs`): no temporary name,
+    /// no rename, and never over a file that appeared since it was checked. Where the
+    /// system cannot, [`Strategy::Rename`] is used instead.
+    Link,
+    /// Written to a temporary file beside it, renamed into place on commit.
+    Rename,
+}
+
 /// A folder that generated files are written into, and never out of.
 #[derive(Debug, Clone)]
 pub struct OutputDir {
@@ -100,9 +116,12 @@ pub struct OutputDir {
     /// thousands of files share a few folders, and resolving one costs a `stat`, a
     /// `realpath` and maybe a `mkdir` per component. Shared by clones, so the threads
     /// of a [`BatchWriter`] resolve each folder once.
-    resolved: Arc<Mutex<HashMap<PathBuf, PathBuf>>>,
+    resolved: Arc<Mutex<HashMap<PathBuf, path::Folder>>>,
     /// Held while a folder that is not in `resolved` yet is being resolved.
     resolving: Arc<Mutex<()>>,
+    /// Whether new files are linked ([`Strategy::Link`]); cleared for good the first time
+    /// the system says it cannot, so later files do not try again.
+    linking: Arc<AtomicBool>,
 }
 
 impl OutputDir {
@@ -128,7 +147,23 @@ impl OutputDir {
             root: canonical,
             resolved: Arc::default(),
             resolving: Arc::default(),
+            linking: Arc::new(AtomicBool::new(true)),
         })
+    }
+
+    /// The same folder, putting new files in place by `strategy` (by default
+    /// [`Strategy::Link`] where the system can).
+    pub fn with_strategy(mut self, strategy: Strategy) -> Self {
+        self.linking = Arc::new(AtomicBool::new(strategy == Strategy::Link));
+        self
+    }
+
+    fn strategy(&self) -> Strategy {
+        if self.linking.load(Ordering::Relaxed) {
+            Strategy::Link
+        } else {
+            Strategy::Rename
+        }
     }
 
     /// The folder, with symlinks resolved.
@@ -139,15 +174,13 @@ impl OutputDir {
     /// Writes `bytes` to `relative` inside the folder, atomically, creating parent
     /// folders; a file that already holds `bytes` is left untouched. Returns the path.
     pub fn write(&self, relative: impl AsRef<Path>, bytes: &[u8]) -> Result<PathBuf, WriteError> {
-        match self.stage(relative, bytes)? {
-            Staged::Unchanged(path) => Ok(path),
-            Staged::Pending(pending) => pending.commit(),
-        }
+        self.stage(relative, bytes)?.commit()
     }
 
     /// The first half of [`OutputDir::write`]: the bytes in a temporary file beside the
     /// target, not yet in place ([`Pending::commit`] renames it over the target, dropping
-    /// it removes it).
+    /// it removes it); or, for a file that did not exist, already in place under its name
+    /// ([`Staged::Created`]: dropping it removes it again).
     pub fn stage(&self, relative: impl AsRef<Path>, bytes: &[u8]) -> Result<Staged, WriteError> {
         self.stage_as(relative, bytes, Policy::Replace)
             .map(|(_, staged)| staged)
@@ -161,35 +194,63 @@ impl OutputDir {
         policy: Policy,
     ) -> Result<(FileStatus, Staged), WriteError> {
         let relative = relative.as_ref();
-        let target = self.target(relative, true)?;
-        let status = match &target.metadata {
-            // The team's file, whatever it is (a link to theirs, a folder), is theirs; a
-            // link to nothing is no file, as `exists` says in `--check`.
-            Some(_) if policy == Policy::CreateOnly && target.path.exists() => {
-                return Ok((FileStatus::UpToDate, Staged::Unchanged(target.path)));
-            }
-            Some(metadata) if metadata.is_dir() => {
-                return Err(WriteError::NotAFolder {
-                    path: relative.to_path_buf(),
-                    blocker: target.path,
-                });
-            }
-            Some(metadata) if metadata.is_file() && holds(&target.path, metadata, bytes) => {
-                return Ok((FileStatus::UpToDate, Staged::Unchanged(target.path)));
-            }
-            Some(_) => FileStatus::Stale,
-            None => FileStatus::Missing,
-        };
-        let pending = match Pending::create(target.path, bytes) {
+        match self.stage_once(relative, bytes, policy) {
             Err(WriteError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
                 // A remembered folder was removed since: resolve (and create) it again.
                 self.forget_folders();
-                let target = self.target(relative, true)?;
-                Pending::create(target.path, bytes)?
+                self.stage_once(relative, bytes, policy)
             }
-            staged => staged?,
+            staged => staged,
+        }
+    }
+
+    fn stage_once(
+        &self,
+        relative: &Path,
+        bytes: &[u8],
+        policy: Policy,
+    ) -> Result<(FileStatus, Staged), WriteError> {
+        let strategy = self.strategy();
+        // Linking cannot replace anything, so a folder this run made needs no look:
+        // only a file that appeared since would be there, and the link then fails.
+        let target = self.target_to_write(relative, strategy == Strategy::Link)?;
+        let status = match decide(relative, &target, bytes, policy)? {
+            Decision::Leave(status) => return Ok((status, Staged::Unchanged(target.path))),
+            Decision::Write(status) => status,
         };
-        Ok((status, Staged::Pending(pending)))
+        if status == FileStatus::Missing && strategy == Strategy::Link {
+            let folder = target.folder.as_deref().unwrap_or(self.root.as_path());
+            match link::create_linked(folder, &target.path, bytes)
+                .map_err(io_error(&target.path))?
+            {
+                Linked::Created(created) => return Ok((status, Staged::Created(created))),
+                Linked::Exists => return self.stage_over_newcomer(relative, bytes, policy),
+                Linked::Unsupported => self.linking.store(false, Ordering::Relaxed),
+            }
+        }
+        Ok((
+            status,
+            Staged::Pending(Pending::create(target.path, bytes)?),
+        ))
+    }
+
+    /// Stages a file whose name was taken between the check and the link (by another
+    /// process, or by an earlier file of the same name): it is looked at as any file
+    /// already there, and replaced, if at all, only by a rename on commit.
+    fn stage_over_newcomer(
+        &self,
+        relative: &Path,
+        bytes: &[u8],
+        policy: Policy,
+    ) -> Result<(FileStatus, Staged), WriteError> {
+        let target = self.target(relative, true)?;
+        match decide(relative, &target, bytes, policy)? {
+            Decision::Leave(status) => Ok((status, Staged::Unchanged(target.path))),
+            Decision::Write(status) => Ok((
+                status,
+                Staged::Pending(Pending::create(target.path, bytes)?),
+            )),
+        }
     }
 
     /// The bytes of a file inside the folder.
@@ -229,10 +290,50 @@ impl OutputDir {
     }
 }
 
+/// What staging does about the file on disk, and what it was.
+enum Decision {
+    Leave(FileStatus),
+    Write(FileStatus),
+}
+
+/// Compares what is at the target with `bytes` under `policy`.
+fn decide(
+    relative: &Path,
+    target: &path::Target,
+    bytes: &[u8],
+    policy: Policy,
+) -> Result<Decision, WriteError> {
+    match &target.metadata {
+        // The team's file, whatever it is (a link to theirs, a folder), is theirs; a
+        // link to nothing is no file, as `exists` says in `--check`.
+        Some(_) if policy == Policy::CreateOnly && target.path.exists() => {
+            Ok(Decision::Leave(FileStatus::UpToDate))
+        }
+        Some(metadata) if metadata.is_dir() => Err(WriteError::NotAFolder {
+            path: relative.to_path_buf(),
+            blocker: target.path.clone(),
+        }),
+        Some(metadata) if metadata.is_file() && holds(&target.path, metadata, bytes) => {
+            Ok(Decision::Leave(FileStatus::UpToDate))
+        }
+        Some(_) => Ok(Decision::Write(FileStatus::Stale)),
+        None => Ok(Decision::Write(FileStatus::Missing)),
+    }
+}
+
 /// Whether the regular file at `path` holds exactly `bytes` (the size is compared first,
 /// so a changed file of another size costs no read).
 fn holds(path: &Path, metadata: &fs::Metadata, bytes: &[u8]) -> bool {
-    metadata.len() == bytes.len() as u64 && fs::read(path).is_ok_and(|existing| existing == bytes)
+    if metadata.len() != bytes.len() as u64 {
+        return false;
+    }
+    // Read through `take` with room for one byte more than expected: `fs::read` asks the
+    // file its size again (a `statx` per file on a rerun), and a file grown since the
+    // check shows as longer rather than cut to size.
+    let mut existing = Vec::with_capacity(bytes.len() + 1);
+    fs::File::open(path)
+        .and_then(|file| file.take(bytes.len() as u64 + 1).read_to_end(&mut existing))
+        .is_ok_and(|_| existing == bytes)
 }
 
 /// What [`OutputDir::stage`] did.
@@ -242,6 +343,19 @@ pub enum Staged {
     Unchanged(PathBuf),
     /// The bytes wait in a temporary file.
     Pending(Pending),
+    /// The file did not exist and is in place already, whole.
+    Created(Created),
+}
+
+impl Staged {
+    /// Puts the file in place for good: the path.
+    pub fn commit(self) -> Result<PathBuf, WriteError> {
+        match self {
+            Staged::Unchanged(path) => Ok(path),
+            Staged::Pending(pending) => pending.commit(),
+            Staged::Created(created) => Ok(created.keep()),
+        }
+    }
 }
 
 /// Bytes written to a temporary file beside their target, waiting to be renamed over

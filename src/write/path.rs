@@ -9,6 +9,15 @@ use std::path::{Component, Path, PathBuf};
 
 use super::{OutputDir, WriteError, io_error};
 
+/// Makes the folder `path`: whether it was made (`false`: something is there already).
+fn made(path: &Path) -> Result<bool, WriteError> {
+    match fs::create_dir(path) {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(io_error(path)(error)),
+    }
+}
+
 /// The normal components of a relative path; `.` is skipped, anything else refused.
 pub(super) fn checked_components(path: &Path) -> Result<Vec<&OsStr>, WriteError> {
     let mut parts = Vec::new();
@@ -60,6 +69,16 @@ pub(super) fn canonical_or_planned(root: &Path) -> Result<PathBuf, WriteError> {
     Err(io_error(root)(io::ErrorKind::NotFound.into()))
 }
 
+/// A folder resolved earlier.
+#[derive(Debug, Clone)]
+pub(super) struct Folder {
+    /// Canonical.
+    path: PathBuf,
+    /// Made by this [`OutputDir`]: only what it wrote there can be in it (or what
+    /// another process put there since, which a link or `mkdir` finds taken).
+    fresh: bool,
+}
+
 /// Where a relative path lands, as far as the disk knows.
 pub(super) struct Target {
     /// The containing folder, canonical, when every folder on the way exists.
@@ -75,6 +94,21 @@ impl OutputDir {
     /// leads out of the root or is not a folder. With `create`, missing folders are
     /// made; without, the first missing one ends the walk (nothing below it exists).
     pub(super) fn target(&self, relative: &Path, create: bool) -> Result<Target, WriteError> {
+        self.find(relative, create, false)
+    }
+
+    /// [`OutputDir::target`] creating folders; with `trust_fresh`, a file in a folder
+    /// this [`OutputDir`] made is not looked at (`metadata` is `None`): the caller
+    /// writes it so that a file there since is not replaced.
+    pub(super) fn target_to_write(
+        &self,
+        relative: &Path,
+        trust_fresh: bool,
+    ) -> Result<Target, WriteError> {
+        self.find(relative, true, trust_fresh)
+    }
+
+    fn find(&self, relative: &Path, create: bool, trust_fresh: bool) -> Result<Target, WriteError> {
         let parts = checked_components(relative)?;
         let Some((file_name, folders)) = parts.split_last() else {
             return Err(WriteError::Empty);
@@ -96,7 +130,14 @@ impl OutputDir {
                 }
             }
         };
-        let path = folder.join(file_name);
+        let path = folder.path.join(file_name);
+        if trust_fresh && folder.fresh {
+            return Ok(Target {
+                folder: Some(folder.path),
+                path,
+                metadata: None,
+            });
+        }
         let metadata = fs::symlink_metadata(&path).ok();
         if let Some(metadata) = &metadata
             && metadata.file_type().is_symlink()
@@ -109,20 +150,20 @@ impl OutputDir {
             self.contain(relative, &resolved)?;
         }
         Ok(Target {
-            folder: Some(folder),
+            folder: Some(folder.path),
             path,
             metadata,
         })
     }
 
-    /// The canonical folder a relative folder was resolved to earlier, if it was.
-    fn remembered(&self, relative: &Path) -> Option<PathBuf> {
+    /// The folder a relative folder was resolved to earlier, if it was.
+    fn remembered(&self, relative: &Path) -> Option<Folder> {
         self.resolved.lock().ok()?.get(relative).cloned()
     }
 
-    fn remember(&self, relative: PathBuf, canonical: PathBuf) {
+    fn remember(&self, relative: PathBuf, folder: &Folder) {
         if let Ok(mut map) = self.resolved.lock() {
-            map.insert(relative, canonical);
+            map.insert(relative, folder.clone());
         }
     }
 
@@ -135,20 +176,31 @@ impl OutputDir {
     }
 
     /// Walks the folders of a path from the root, following and checking each: the
-    /// canonical folder, or (without `create`) the target of a path whose folder is
-    /// missing.
+    /// folder, or (without `create`) the target of a path whose folder is missing.
     fn resolve_folders(
         &self,
         relative: &Path,
         folders: &[&OsStr],
         file_name: &OsStr,
         create: bool,
-    ) -> Result<Result<PathBuf, Target>, WriteError> {
-        if create && self.remembered(Path::new("")).is_none() {
-            fs::create_dir_all(&self.root).map_err(io_error(&self.root))?;
-            self.remember(PathBuf::new(), self.root.clone());
-        }
-        let mut folder = self.root.clone();
+    ) -> Result<Result<Folder, Target>, WriteError> {
+        let mut folder = match self.remembered(Path::new("")) {
+            Some(root) => root,
+            None if create => {
+                let fresh = fs::symlink_metadata(&self.root).is_err();
+                fs::create_dir_all(&self.root).map_err(io_error(&self.root))?;
+                let root = Folder {
+                    path: self.root.clone(),
+                    fresh,
+                };
+                self.remember(PathBuf::new(), &root);
+                root
+            }
+            None => Folder {
+                path: self.root.clone(),
+                fresh: false,
+            },
+        };
         let mut walked = PathBuf::new();
         for (index, part) in folders.iter().enumerate() {
             walked.push(part);
@@ -156,7 +208,16 @@ impl OutputDir {
                 folder = known;
                 continue;
             }
-            let next = folder.join(part);
+            let next = folder.path.join(part);
+            // In a folder made just now, the next one is missing: make it without looking.
+            if create && folder.fresh && made(&next)? {
+                folder = Folder {
+                    path: next,
+                    fresh: true,
+                };
+                self.remember(walked.clone(), &folder);
+                continue;
+            }
             let metadata = match fs::symlink_metadata(&next) {
                 Ok(metadata) => metadata,
                 Err(error) if error.kind() == io::ErrorKind::NotFound && !create => {
@@ -170,16 +231,15 @@ impl OutputDir {
                     }));
                 }
                 Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                    match fs::create_dir(&next) {
-                        Ok(()) => {
-                            // Made just now: a real folder under a canonical one, so
-                            // canonical, and no need to look at it again.
-                            self.remember(walked.clone(), next.clone());
-                            folder = next;
-                            continue;
-                        }
-                        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                        Err(e) => return Err(io_error(&next)(e)),
+                    if made(&next)? {
+                        // Made just now: a real folder under a canonical one, so
+                        // canonical, and no need to look at it again.
+                        folder = Folder {
+                            path: next,
+                            fresh: true,
+                        };
+                        self.remember(walked.clone(), &folder);
+                        continue;
                     }
                     fs::symlink_metadata(&next).map_err(io_error(&next))?
                 }
@@ -200,8 +260,11 @@ impl OutputDir {
                     blocker: next,
                 });
             }
-            self.remember(walked.clone(), resolved.clone());
-            folder = resolved;
+            folder = Folder {
+                path: resolved,
+                fresh: false,
+            };
+            self.remember(walked.clone(), &folder);
         }
         Ok(Ok(folder))
     }

@@ -247,12 +247,17 @@ fn batch_reports_the_earliest_failure_and_escapes_nothing() {
         writer.write(format!("ok/{i}.txt"), "x");
     }
     writer.write("blocker/first.txt", "x");
-    // The failure becomes visible, so a renderer can stop early (wait for the thread).
+    // The failure becomes visible, so a renderer can stop early: files go to the threads
+    // in batches, so it goes on handing some over until it sees it.
+    let mut more = 50;
     while !writer.has_failed() {
+        assert!(more < 10_000, "the failure never became visible");
+        writer.write(format!("ok/{more}.txt"), "x");
+        more += 1;
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
     writer.write("../escaped.txt", "x");
-    for i in 50..100 {
+    for i in more..more + 50 {
         writer.write(format!("ok/{i}.txt"), "x");
     }
     let error = writer.finish().unwrap_err();
@@ -278,12 +283,14 @@ fn a_dropped_batch_puts_nothing_in_place_and_leaves_no_temporary_file() {
     drop(writer);
     assert_eq!(fs::read(dir.join("kept.txt")).unwrap(), b"old");
     assert!(!dir.join("sub/new.txt").exists());
+    // The files still queued are skipped: `sub` may not even have been made.
     let leftovers: Vec<_> = fs::read_dir(&dir)
         .unwrap()
-        .chain(fs::read_dir(dir.join("sub")).unwrap())
+        .chain(fs::read_dir(dir.join("sub")).into_iter().flatten())
         .map(|e| e.unwrap().file_name())
+        .filter(|name| name != "sub")
         .collect();
-    assert_eq!(leftovers.len(), 2, "{leftovers:?}"); // kept.txt and the folder sub
+    assert_eq!(leftovers, ["kept.txt"]);
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -305,12 +312,10 @@ fn stream_over(dir: &Path, old: Option<&[u8]>, new: &[u8], chunk: usize) -> File
             Ok::<(), WriteError>(())
         })
         .unwrap();
-    match staged {
-        Staged::Unchanged(_) => assert_eq!(status, FileStatus::UpToDate),
-        Staged::Pending(pending) => {
-            pending.commit().unwrap();
-        }
+    if let Staged::Unchanged(_) = staged {
+        assert_eq!(status, FileStatus::UpToDate);
     }
+    staged.commit().unwrap();
     status
 }
 
@@ -522,13 +527,230 @@ fn create_only_replaces_a_link_to_nothing_and_leaves_a_folder_alone() {
     let mut writer = BatchWriter::new(&out);
     writer.create("dangling.rs", "made");
     writer.create("folder.rs", "made");
-    let before: Vec<FileStatus> = writer
-        .finish_reporting()
-        .unwrap()
-        .into_iter()
-        .map(|w| w.before)
-        .collect();
-    assert_eq!(before, [FileStatus::Stale, FileStatus::UpToDate]);
+    assert_eq!(statuses(writer), [FileStatus::Stale, FileStatus::UpToDate]);
     assert_eq!(fs::read(dir.join("dangling.rs")).unwrap(), b"made");
     assert!(dir.join("folder.rs").is_dir());
+}
+
+/// What each file handed to `writer` was before, once it finished.
+fn statuses(writer: BatchWriter) -> Vec<FileStatus> {
+    let written = writer.finish_reporting().unwrap();
+    written.into_iter().map(|w| w.before).collect()
+}
+
+/// Both ways of putting a new file in place; [`Strategy::Link`] falls back to the other
+/// where the system cannot, so both must keep every promise.
+const STRATEGIES: [Strategy; 2] = [Strategy::Link, Strategy::Rename];
+
+/// Whether this system links new files (Linux with `O_TMPFILE` on the test folder).
+#[cfg(target_os = "linux")]
+fn links_here(dir: &Path) -> bool {
+    let out = OutputDir::create(dir.join("probe")).unwrap();
+    let (_, staged) = out.stage_as("probe.txt", b"x", Policy::Replace).unwrap();
+    matches!(staged, Staged::Created(_))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_new_file_is_linked_whole_at_once_and_leaves_no_temporary_file() {
+    let dir = scratch("link-new");
+    assert!(links_here(&dir), "O_TMPFILE is expected on the test folder");
+    let out = OutputDir::create(dir.join("out")).unwrap();
+    let bytes: Vec<u8> = (0..100_000u32).map(|i| (i % 253) as u8).collect();
+    let (status, staged) = out.stage_as("a/new.bin", &bytes, Policy::Replace).unwrap();
+    assert_eq!(status, FileStatus::Missing);
+    assert!(matches!(staged, Staged::Created(_)), "{staged:?}");
+    // In place before the commit, whole, and the only name in its folder.
+    assert_eq!(fs::read(dir.join("out/a/new.bin")).unwrap(), bytes);
+    assert_eq!(names(&dir.join("out/a")), ["new.bin"]);
+    staged.commit().unwrap();
+    assert_eq!(fs::read(dir.join("out/a/new.bin")).unwrap(), bytes);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_rename_strategy_puts_a_new_file_in_place_only_on_commit() {
+    let dir = scratch("rename-new");
+    let out = OutputDir::create(&dir)
+        .unwrap()
+        .with_strategy(Strategy::Rename);
+    let (status, staged) = out.stage_as("a/new.txt", b"new", Policy::Replace).unwrap();
+    assert_eq!(status, FileStatus::Missing);
+    assert!(matches!(staged, Staged::Pending(_)), "{staged:?}");
+    assert!(!dir.join("a/new.txt").exists());
+    staged.commit().unwrap();
+    assert_eq!(fs::read(dir.join("a/new.txt")).unwrap(), b"new");
+    assert_eq!(names(&dir.join("a")), ["new.txt"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_dropped_batch_removes_the_files_it_created_and_restores_nothing_else() {
+    for strategy in STRATEGIES {
+        let dir = scratch("batch-rollback");
+        fs::create_dir_all(dir.join("old")).unwrap();
+        fs::write(dir.join("old/stale.txt"), b"old").unwrap();
+        fs::write(dir.join("old/same.txt"), b"same").unwrap();
+        fs::write(dir.join("old/theirs.txt"), b"theirs").unwrap();
+        let out = OutputDir::create(&dir).unwrap().with_strategy(strategy);
+        let mut writer = BatchWriter::new(&out);
+        writer.write("old/stale.txt", "new");
+        writer.write("old/same.txt", "same");
+        writer.create("old/theirs.txt", "template");
+        writer.write("old/added.txt", "added");
+        for i in 0..100 {
+            writer.write(format!("new/{i}.txt"), i.to_string());
+        }
+        drop(writer);
+        assert_eq!(
+            names(&dir.join("old")),
+            ["same.txt", "stale.txt", "theirs.txt"],
+            "{strategy:?}"
+        );
+        assert_eq!(fs::read(dir.join("old/stale.txt")).unwrap(), b"old");
+        assert_eq!(fs::read(dir.join("old/theirs.txt")).unwrap(), b"theirs");
+        let left: Vec<String> =
+            fs::read_dir(dir.join("new")).map_or(Vec::new(), |_| names(&dir.join("new")));
+        assert!(left.is_empty(), "{strategy:?}: {left:?}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn a_file_that_appears_after_the_check_is_not_overwritten_before_commit() {
+    for strategy in STRATEGIES {
+        let dir = scratch("newcomer");
+        let out = OutputDir::create(&dir).unwrap().with_strategy(strategy);
+        // `sub` is made by this OutputDir: with linking, files in it are not looked at
+        // before they are written, so a file put there behind its back stands for one
+        // that appears between the check and the link.
+        out.write("sub/ours.txt", b"ours").unwrap();
+        fs::write(dir.join("sub/theirs.txt"), b"theirs").unwrap();
+        fs::write(dir.join("sub/stale.txt"), b"someone else's").unwrap();
+        fs::write(dir.join("sub/same.txt"), b"same").unwrap();
+
+        let (status, staged) = out
+            .stage_as("sub/theirs.txt", b"template", Policy::CreateOnly)
+            .unwrap();
+        assert_eq!(status, FileStatus::UpToDate, "{strategy:?}");
+        staged.commit().unwrap();
+        assert_eq!(fs::read(dir.join("sub/theirs.txt")).unwrap(), b"theirs");
+
+        let (status, staged) = out
+            .stage_as("sub/stale.txt", b"generated", Policy::Replace)
+            .unwrap();
+        assert_eq!(status, FileStatus::Stale, "{strategy:?}");
+        assert_eq!(
+            fs::read(dir.join("sub/stale.txt")).unwrap(),
+            b"someone else's",
+            "{strategy:?}: replaced before the commit"
+        );
+        staged.commit().unwrap();
+        assert_eq!(fs::read(dir.join("sub/stale.txt")).unwrap(), b"generated");
+
+        let (status, _) = out
+            .stage_as("sub/same.txt", b"same", Policy::Replace)
+            .unwrap();
+        assert_eq!(status, FileStatus::UpToDate, "{strategy:?}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn a_rollback_leaves_a_file_someone_else_put_under_the_name_since() {
+    let dir = scratch("rollback-theirs");
+    let out = OutputDir::create(&dir).unwrap();
+    // Replaced the way tools write a file: a new file renamed over ours.
+    let (_, staged) = out
+        .stage_as("renamed.txt", b"ours", Policy::Replace)
+        .unwrap();
+    fs::write(dir.join("theirs.tmp"), b"theirs").unwrap();
+    fs::rename(dir.join("theirs.tmp"), dir.join("renamed.txt")).unwrap();
+    drop(staged);
+    assert_eq!(fs::read(dir.join("renamed.txt")).unwrap(), b"theirs");
+    // Removed, then written anew (the file system may give the new file our inode), or
+    // written over in place: told apart by the change time, so a clock tick later.
+    for replace in [
+        |path: &Path| {
+            let _ = fs::remove_file(path);
+            fs::write(path, b"theirs").unwrap();
+        },
+        |path: &Path| fs::write(path, b"theirs").unwrap(),
+    ] {
+        let (_, staged) = out.stage_as("f.txt", b"ours", Policy::Replace).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        replace(&dir.join("f.txt"));
+        drop(staged);
+        assert_eq!(fs::read(dir.join("f.txt")).unwrap(), b"theirs");
+        fs::remove_file(dir.join("f.txt")).unwrap();
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn create_only_never_overwrites_whatever_the_strategy() {
+    for strategy in STRATEGIES {
+        let dir = scratch("create-only");
+        fs::write(dir.join("theirs.rs"), b"edited").unwrap();
+        let out = OutputDir::create(&dir).unwrap().with_strategy(strategy);
+        let mut writer = BatchWriter::new(&out);
+        writer.create("theirs.rs", "template");
+        writer.create("a/b/missing.rs", "template");
+        assert_eq!(
+            statuses(writer),
+            [FileStatus::UpToDate, FileStatus::Missing]
+        );
+        assert_eq!(fs::read(dir.join("theirs.rs")).unwrap(), b"edited");
+        assert_eq!(fs::read(dir.join("a/b/missing.rs")).unwrap(), b"template");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn a_batch_into_folders_it_makes_writes_and_reports_like_one_into_old_folders() {
+    // The same files twice per strategy: first into folders the writer makes (not
+    // looked into), then over them (every file looked at).
+    for strategy in STRATEGIES {
+        let dir = scratch("fresh-folders");
+        let files: Vec<(String, String)> = (0..200)
+            .map(|i| (format!("s{}/src/gen/f{i}.rs", i % 9), format!("// {i}\n")))
+            .collect();
+        for (run, expected) in [(0, FileStatus::Missing), (1, FileStatus::UpToDate)] {
+            let out = OutputDir::open(dir.join("out"))
+                .unwrap()
+                .with_strategy(strategy);
+            let mut writer = BatchWriter::new(&out);
+            for (path, text) in &files {
+                writer.write(path, text.clone());
+            }
+            assert!(
+                statuses(writer).iter().all(|before| *before == expected),
+                "{strategy:?} run {run}"
+            );
+            for (path, text) in &files {
+                assert_eq!(
+                    fs::read_to_string(dir.join("out").join(path)).unwrap(),
+                    *text
+                );
+            }
+        }
+        let count: usize = (0..9)
+            .map(|s| names(&dir.join(format!("out/s{s}/src/gen"))).len())
+            .sum();
+        assert_eq!(count, files.len(), "{strategy:?}: no temporary file left");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn only_the_errors_that_say_unnamed_files_cannot_be_made_fall_back_to_renaming() {
+    for errno in [libc::EOPNOTSUPP, libc::EISDIR, libc::EINVAL] {
+        assert!(link::unsupported(&std::io::Error::from_raw_os_error(errno)));
+    }
+    for errno in [libc::ENOENT, libc::EACCES, libc::ENOSPC, libc::EEXIST] {
+        assert!(!link::unsupported(&std::io::Error::from_raw_os_error(
+            errno
+        )));
+    }
 }
