@@ -13,7 +13,7 @@ use std::sync::mpsc::sync_channel;
 use std::sync::{Condvar, Mutex};
 
 /// How far past the item being handed on the threads may render.
-const AHEAD: usize = 32;
+const AHEAD: usize = 8;
 
 /// Makes items `0..count` with `make` on up to `threads` threads and calls `take` with
 /// each, in item order, on the calling thread. Stops at the first error in item order
