@@ -4,6 +4,7 @@
 //! every derived list for each service made `generate` quadratic in the number of
 //! services; this index is built once and read per service.
 
+use super::sorted::values_of;
 use crate::analysis::Analysis;
 use crate::model::SagaStyle;
 
@@ -123,11 +124,7 @@ impl ConcernsIndex {
     /// What concerns the service at `service` in `model.services`.
     pub fn of(&self, service: usize) -> Concerns {
         let mut concerns = Concerns::default();
-        let start = self.0.partition_point(|&(s, _)| (s as usize) < service);
-        for &(_, (list, at)) in self.0[start..]
-            .iter()
-            .take_while(|(s, _)| *s as usize == service)
-        {
+        for (list, at) in values_of(&self.0, service) {
             let indices = concerns.list(list);
             // An element that names a service twice is listed once: elements are met in
             // ascending order, so comparing with the last one is enough.

@@ -11,6 +11,7 @@
 
 mod concerns;
 mod in_order;
+mod sorted;
 pub mod templates;
 pub mod view;
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::concerns::ConcernsIndex;
+use super::sorted::values_of;
 use crate::analysis::Analysis;
 use crate::model::{Data, FieldType, Model, OnFailure, SagaStyle, ServiceKind};
 use crate::names::{Case, Idents, package_name, stable_words, unique, unraw};
@@ -343,16 +344,6 @@ impl ByName {
             .binary_search_by(|&at| name_of(at as usize).cmp(name));
         found.ok().map(|at| self.0[at] as usize)
     }
-}
-
-/// The (key, value) pairs of a list sorted by key, the values of one key in the order
-/// they were added: a multimap in one allocation.
-fn values_of<V: Copy>(pairs: &[(u32, V)], key: usize) -> impl Iterator<Item = V> + '_ {
-    let start = pairs.partition_point(|(k, _)| (*k as usize) < key);
-    pairs[start..]
-        .iter()
-        .take_while(move |(k, _)| *k as usize == key)
-        .map(|(_, value)| *value)
 }
 
 /// The view the templates render, resolved once and built an item at a time.

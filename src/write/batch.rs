@@ -281,7 +281,7 @@ fn commit_all(staged: Vec<Staged>) -> Result<Vec<PathBuf>, WriteError> {
     let committed: Vec<Result<Vec<PathBuf>, WriteError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.into_iter().map(commit).collect()))
+            .map(|chunk| scope.spawn(move || chunk.into_iter().map(Staged::commit).collect()))
             .collect();
         handles
             .into_iter()
@@ -297,8 +297,4 @@ fn commit_all(staged: Vec<Staged>) -> Result<Vec<PathBuf>, WriteError> {
         paths.extend(chunk?);
     }
     Ok(paths)
-}
-
-fn commit(staged: Staged) -> Result<PathBuf, WriteError> {
-    staged.commit()
 }
