@@ -48,10 +48,10 @@ impl codegen::Sink for Discard {
     fn stream(
         &mut self,
         _path: String,
-        render: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), Self::Error>,
+        mut contents: codegen::PipeReader,
     ) -> Result<(), Self::Error> {
         let mut counted = Counted(0);
-        render(&mut counted)?;
+        std::io::copy(&mut contents, &mut counted).map_err(codegen::TemplateError::Write)?;
         self.0 += counted.0;
         Ok(())
     }

@@ -11,15 +11,17 @@
 
 mod concerns;
 mod in_order;
+mod pipe;
 mod sorted;
 pub mod templates;
 pub mod view;
 
-use std::io;
+use std::io::{self, Read};
 use std::sync::{Arc, OnceLock};
 
 use crate::analysis::Analysis;
 use crate::write::{BatchWriter, FileStatus, OutputDir, WriteError};
+pub use pipe::PipeReader;
 pub use templates::{TemplateError, Templates};
 use view::{List, View};
 
@@ -60,16 +62,17 @@ pub trait Sink {
     /// A file rendered in memory.
     fn file(&mut self, file: OutputFile) -> Result<(), Self::Error>;
 
-    /// A generated file that grows with the whole system (the contracts), written by
-    /// `render` into a writer so that it need not be held whole. By default it is
-    /// rendered into memory and handed to [`Sink::file`].
-    fn stream(
-        &mut self,
-        path: String,
-        render: &mut dyn FnMut(&mut dyn io::Write) -> Result<(), TemplateError>,
-    ) -> Result<(), Self::Error> {
+    /// A generated file that grows with the whole system (the contracts), rendered on a
+    /// thread of its own and read from `contents` as it comes: it is never held whole,
+    /// and the files handed over after it need not wait for it. Reading fails if the
+    /// rendering did. A sink that stops reading early makes the rendering stop, and
+    /// reports why itself. By default the file is read into memory and handed to
+    /// [`Sink::file`].
+    fn stream(&mut self, path: String, mut contents: PipeReader) -> Result<(), Self::Error> {
         let mut bytes = Vec::new();
-        render(&mut bytes)?;
+        contents
+            .read_to_end(&mut bytes)
+            .map_err(TemplateError::Write)?;
         self.file(OutputFile {
             path,
             contents: into_string(bytes),
@@ -90,8 +93,10 @@ impl Sink for Collect {
     }
 }
 
-/// Renders the files of the workspace one at a time, in a fixed order, handing each to
-/// `sink` before the next is rendered: memory holds one file, not the workspace.
+/// Renders the files of the workspace and hands them to `sink` in a fixed order: the
+/// service crates on every core (a few crates ahead at most), the contracts' two large
+/// files each on a thread of their own, read by the sink as they come ([`Sink::stream`]).
+/// Memory holds a few files, not the workspace.
 pub fn render_each<S: Sink>(
     analysis: &Arc<Analysis>,
     templates: &Templates,
@@ -142,29 +147,60 @@ pub fn render_each<S: Sink>(
             contracts.clone(),
         )?;
     }
-    for (path, template) in [
-        (
-            "contracts/src/generated/mod.rs",
-            "contracts.generated.rs.jinja",
-        ),
-        (
-            "contracts/src/generated/tests.rs",
-            "contracts.tests.rs.jinja",
-        ),
-    ] {
-        sink.stream(path.into(), &mut |out| {
-            write_generated(templates, template, contracts.clone(), out)
-        })?;
-    }
-    // The crates are rendered on every core and handed to the sink in order.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    in_order::make_in_order(
-        view.len(List::Services),
-        threads,
-        |at| render_service(&view, at, templates, &root),
-        |files| files.into_iter().try_for_each(|file| sink.file(file)),
-    )
+    std::thread::scope(|scope| {
+        // The contracts' two files are a third of the rendering: each renders on a
+        // thread of its own while the service crates render on every core.
+        let mut renderings = Vec::new();
+        let mut handed = Ok(());
+        for (path, template) in CONTRACTS_STREAMED {
+            let (contents, mut pipe) = pipe::pipe();
+            let context = contracts.clone();
+            renderings.push(scope.spawn(move || {
+                write_generated(templates, template, context, &mut pipe)?;
+                pipe.finish().map_err(TemplateError::Write)
+            }));
+            handed = sink.stream(path.into(), contents);
+            if handed.is_err() {
+                break;
+            }
+        }
+        let crates = match handed {
+            Ok(()) => in_order::make_in_order(
+                view.len(List::Services),
+                threads,
+                |at| render_service(&view, at, templates, &root),
+                |files| files.into_iter().try_for_each(|file| sink.file(file)),
+            ),
+            Err(_) => Ok(()),
+        };
+        // The contracts come before the crates: their errors first.
+        for rendering in renderings {
+            let rendered = rendering
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            match rendered {
+                // The sink stopped reading, and says why itself.
+                Err(TemplateError::Write(error)) if error.kind() == io::ErrorKind::BrokenPipe => {}
+                rendered => rendered?,
+            }
+        }
+        handed?;
+        crates
+    })
 }
+
+/// The contracts' files that grow with the whole system: path, template.
+const CONTRACTS_STREAMED: [(&str, &str); 2] = [
+    (
+        "contracts/src/generated/mod.rs",
+        "contracts.generated.rs.jinja",
+    ),
+    (
+        "contracts/src/generated/tests.rs",
+        "contracts.tests.rs.jinja",
+    ),
+];
 
 /// The files of the `at`th service crate.
 fn render_service(
@@ -477,19 +513,17 @@ impl Sink for Updater<'_> {
         Ok(())
     }
 
-    fn stream(
-        &mut self,
-        path: String,
-        render: &mut dyn FnMut(&mut dyn io::Write) -> Result<(), TemplateError>,
-    ) -> Result<(), GenerateError> {
-        let mut fill = |out: &mut dyn io::Write| render(out).map_err(GenerateError::from);
+    fn stream(&mut self, path: String, mut contents: PipeReader) -> Result<(), GenerateError> {
         match &mut self.writer {
-            Some(writer) => {
-                writer.stream(&path, &mut fill)?;
+            Some(writer) => writer.write_from(path.as_str(), contents),
+            None => {
+                let copy = |out: &mut dyn io::Write| {
+                    io::copy(&mut contents, out)
+                        .map(drop)
+                        .map_err(|error| GenerateError::from(TemplateError::Write(error)))
+                };
+                self.checked.push(self.out.status_streamed(&path, copy)?);
             }
-            None => self
-                .checked
-                .push(self.out.status_streamed(&path, &mut fill)?),
         }
         self.files.push(&path, Ownership::Generated);
         Ok(())

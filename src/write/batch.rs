@@ -27,7 +27,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use super::{FileStatus, OutputDir, Policy, Staged, WriteError};
+use super::{FileStatus, OutputDir, Policy, Staged, WriteError, io_error};
 
 /// How many threads write.
 const WORKERS: usize = 8;
@@ -43,14 +43,24 @@ const BATCH: usize = 16;
 struct Job {
     number: usize,
     relative: PathBuf,
-    bytes: Vec<u8>,
+    contents: Contents,
     policy: Policy,
+}
+
+/// What a file holds: rendered bytes, or bytes still being rendered on another thread
+/// (read as they come, never held whole).
+enum Contents {
+    Bytes(Vec<u8>),
+    Reader(Box<dyn io::Read + Send>),
 }
 
 /// What the writers did, by job number.
 #[derive(Default)]
 struct Outcome {
-    staged: Vec<(usize, FileStatus, Staged)>,
+    /// Kept as the threads' batches rather than appended to one list, which would
+    /// double its capacity as it grows: a workspace of 45,000 files kept 1.7 MB of
+    /// spare room until the end.
+    staged: Vec<Vec<(usize, FileStatus, Staged)>>,
     failed: Vec<(usize, WriteError)>,
 }
 
@@ -108,20 +118,43 @@ impl BatchWriter {
 
     /// Queues a file; waits while [`QUEUED`] files are already waiting.
     pub fn write(&mut self, relative: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
-        self.queue(relative.into(), bytes.into(), Policy::Replace);
+        self.queue(
+            relative.into(),
+            Contents::Bytes(bytes.into()),
+            Policy::Replace,
+        );
     }
 
     /// Queues a file to be written only if nothing is there yet (a file the team owns
     /// once it exists).
     pub fn create(&mut self, relative: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
-        self.queue(relative.into(), bytes.into(), Policy::CreateOnly);
+        self.queue(
+            relative.into(),
+            Contents::Bytes(bytes.into()),
+            Policy::CreateOnly,
+        );
     }
 
-    fn queue(&mut self, relative: PathBuf, bytes: Vec<u8>, policy: Policy) {
+    /// Queues a file read from `contents`, which another thread is still producing:
+    /// a writing thread reads it as it comes ([`OutputDir::stage_streamed`]), and it is
+    /// put in place with the others. Should a writing thread stop reading (a file
+    /// failed), `contents` is dropped: the producer must not wait on it forever.
+    pub fn write_from(
+        &mut self,
+        relative: impl Into<PathBuf>,
+        contents: impl io::Read + Send + 'static,
+    ) {
+        let reader = Contents::Reader(Box::new(contents));
+        self.queue(relative.into(), reader, Policy::Replace);
+        // Sent at once: the producer waits until it is read.
+        self.send_batch();
+    }
+
+    fn queue(&mut self, relative: PathBuf, contents: Contents, policy: Policy) {
         let job = Job {
             number: self.handed_over,
             relative,
-            bytes,
+            contents,
             policy,
         };
         self.handed_over += 1;
@@ -158,7 +191,7 @@ impl BatchWriter {
         let number = self.handed_over;
         self.handed_over += 1;
         let mut outcome = self.outcome.lock().unwrap_or_else(|e| e.into_inner());
-        outcome.staged.push((number, before, staged));
+        outcome.staged.push(vec![(number, before, staged)]);
     }
 
     /// Whether a file failed to be written (the rest are skipped: stop rendering).
@@ -182,7 +215,11 @@ impl BatchWriter {
             // Dropping the staged files removes their temporary files.
             return Err(error);
         }
-        let mut staged = outcome.staged;
+        let count = outcome.staged.iter().map(Vec::len).sum::<usize>();
+        let mut staged = Vec::with_capacity(count);
+        for batch in outcome.staged {
+            staged.extend(batch);
+        }
         if staged.len() != self.handed_over {
             // A writing thread died (a bug): the statuses would no longer line up with
             // the files handed over.
@@ -239,22 +276,42 @@ fn work(
             Err(_) => return,
         };
         let Ok(jobs) = jobs else { return };
-        let mut done = Outcome::default();
+        let mut staged = Vec::with_capacity(jobs.len());
+        let mut failures = Vec::new();
         for job in jobs {
             if failed.load(Ordering::Relaxed) {
                 break;
             }
-            match out.stage_as(&job.relative, &job.bytes, job.policy) {
-                Ok((before, staged)) => done.staged.push((job.number, before, staged)),
+            match stage(out, job.relative, job.contents, job.policy) {
+                Ok((before, file)) => staged.push((job.number, before, file)),
                 Err(error) => {
                     failed.store(true, Ordering::Relaxed);
-                    done.failed.push((job.number, error));
+                    failures.push((job.number, error));
                 }
             }
         }
         let mut outcome = outcome.lock().unwrap_or_else(|e| e.into_inner());
-        outcome.staged.append(&mut done.staged);
-        outcome.failed.append(&mut done.failed);
+        if !staged.is_empty() {
+            outcome.staged.push(staged);
+        }
+        outcome.failed.append(&mut failures);
+    }
+}
+
+/// Stages one file, from its bytes or as its reader gives them.
+fn stage(
+    out: &OutputDir,
+    relative: PathBuf,
+    contents: Contents,
+    policy: Policy,
+) -> Result<(FileStatus, Staged), WriteError> {
+    match contents {
+        Contents::Bytes(bytes) => out.stage_as(&relative, &bytes, policy),
+        Contents::Reader(mut reader) => out.stage_streamed(&relative, |file| {
+            io::copy(&mut reader, file)
+                .map(drop)
+                .map_err(io_error(&relative))
+        }),
     }
 }
 
