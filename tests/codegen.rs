@@ -350,6 +350,37 @@ fn a_template_that_fails_half_way_changes_no_file() {
     );
 }
 
+/// A contracts file larger than the pipe between its rendering and its writer holds,
+/// which cannot be written (a folder is in its place): the writer's error is reported,
+/// writing and checking, not lost behind the rendering that it stopped.
+#[test]
+fn a_large_contracts_file_that_cannot_be_written_is_reported() {
+    let spec = "examples/ecommerce/spec.yaml";
+    let templates = work_dir("large-contracts-templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("contracts.generated.rs.jinja"),
+        "{% for i in range(50000) %}line {{ i }}\n{% endfor %}",
+    )
+    .unwrap();
+    let overrides = templates.to_str().unwrap();
+    let out = work_dir("large-contracts-blocked");
+    fs::create_dir_all(out.join("contracts/src/generated/mod.rs")).unwrap();
+    for extra in [
+        &["--templates", overrides][..],
+        &["--templates", overrides, "--check"],
+    ] {
+        let output = generate(spec, &out, extra);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(
+            stderr.contains("contracts/src/generated/mod.rs") && stderr.contains("not a folder"),
+            "{extra:?}: {stderr}"
+        );
+    }
+    assert!(!out.join("Cargo.toml").exists(), "a file was put in place");
+}
+
 /// The contracts' two large files render on threads of their own, their bytes written
 /// as they come: one that fails after hundreds of kilobytes must neither be put in
 /// place half-written nor hide its error behind the writer's, writing or checking.

@@ -66,8 +66,9 @@ pub trait Sink {
     /// thread of its own and read from `contents` as it comes: it is never held whole,
     /// and the files handed over after it need not wait for it. Reading fails if the
     /// rendering did. A sink that stops reading early makes the rendering stop, and
-    /// reports why itself. By default the file is read into memory and handed to
-    /// [`Sink::file`].
+    /// reports why itself. The sink must read `contents` (or drop it) without waiting
+    /// for later files: the rendering waits for its reader, and [`render_each`] for the
+    /// rendering. By default the file is read into memory and handed to [`Sink::file`].
     fn stream(&mut self, path: String, mut contents: PipeReader) -> Result<(), Self::Error> {
         let mut bytes = Vec::new();
         contents
@@ -157,8 +158,14 @@ pub fn render_each<S: Sink>(
             let (contents, mut pipe) = pipe::pipe();
             let context = contracts.clone();
             renderings.push(scope.spawn(move || {
-                write_generated(templates, template, context, &mut pipe)?;
-                pipe.finish().map_err(TemplateError::Write)
+                let rendered = write_generated(templates, template, context, &mut pipe)
+                    .and_then(|()| pipe.finish().map_err(TemplateError::Write));
+                match rendered {
+                    // The sink stopped reading, and says why itself (minijinja wraps the
+                    // failed write as a rendering error: the pipe knows better).
+                    Err(_) if pipe.reader_gone() => Ok(()),
+                    rendered => rendered,
+                }
             }));
             handed = sink.stream(path.into(), contents);
             if handed.is_err() {
@@ -176,14 +183,9 @@ pub fn render_each<S: Sink>(
         };
         // The contracts come before the crates: their errors first.
         for rendering in renderings {
-            let rendered = rendering
+            rendering
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            match rendered {
-                // The sink stopped reading, and says why itself.
-                Err(TemplateError::Write(error)) if error.kind() == io::ErrorKind::BrokenPipe => {}
-                rendered => rendered?,
-            }
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         }
         handed?;
         crates

@@ -39,24 +39,33 @@ pub fn pipe() -> (PipeReader, PipeWriter) {
         sender,
         chunk: Vec::with_capacity(CHUNK),
         finished: false,
+        reader_gone: false,
     };
     (reader, writer)
 }
 
 /// The writing end. Dropped without [`PipeWriter::finish`] (the rendering failed or
-/// panicked), it makes the reader fail.
+/// panicked), it makes the reader fail. A reader that is gone makes every write fail
+/// ([`PipeWriter::reader_gone`] then says so), rather than wait forever.
 pub struct PipeWriter {
     sender: SyncSender<Message>,
     chunk: Vec<u8>,
     finished: bool,
+    reader_gone: bool,
 }
 
 impl PipeWriter {
     /// Sends what is buffered and ends the file.
-    pub fn finish(mut self) -> io::Result<()> {
+    pub fn finish(&mut self) -> io::Result<()> {
         self.send_chunk()?;
         self.finished = true;
         Ok(())
+    }
+
+    /// Whether the reader is gone: a write failed because nobody reads any more (the
+    /// sink stopped, and reports why itself), not because of the rendering.
+    pub fn reader_gone(&self) -> bool {
+        self.reader_gone
     }
 
     fn send_chunk(&mut self) -> io::Result<()> {
@@ -64,9 +73,11 @@ impl PipeWriter {
             return Ok(());
         }
         let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
-        self.sender
-            .send(Ok(chunk))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the writer stopped reading"))
+        // Not `BrokenPipe`: up the chain of errors that would read as a closed stdout.
+        self.sender.send(Ok(chunk)).map_err(|_| {
+            self.reader_gone = true;
+            io::Error::other("the file's reader stopped reading")
+        })
     }
 }
 
@@ -167,7 +178,8 @@ mod tests {
     fn a_reader_that_stops_makes_the_writer_fail_instead_of_waiting() {
         let (reader, mut writer) = pipe();
         drop(reader);
-        let error = writer.write_all(&text(10 * CHUNK)).unwrap_err();
-        assert_eq!(error.kind(), io::ErrorKind::BrokenPipe);
+        assert!(!writer.reader_gone());
+        writer.write_all(&text(10 * CHUNK)).unwrap_err();
+        assert!(writer.reader_gone());
     }
 }
