@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// A file this run created under its final name. Dropped without [`Created::keep`]
 /// (a batch that failed or was abandoned), it is removed again.
 ///
-/// Kept small (40 bytes and the path): a batch holds one for every new file until it
+/// Kept small (48 bytes and the path): a batch holds one for every new file until it
 /// finishes, 45,000 for a workspace of 5,000 crates.
 #[derive(Debug)]
 pub struct Created {
