@@ -3,12 +3,15 @@
 //!
 //! All or nothing, as far as files that existed go: the threads write a file that
 //! replaces another to a temporary file beside it, and only [`BatchWriter::finish`],
-//! once everything was handed over and written, renames them into place. A file that
-//! did not exist is put in place whole at once (`link.rs`: it cannot wait, open,
-//! for `finish`), and removed again on failure. A renderer that fails half-way (a
-//! template error) drops the writer, which removes the temporary files and the files
-//! it created: the output folder is as it was, but for folders it made (left empty)
-//! and for readers that looked meanwhile, who may have seen new files come and go.
+//! once everything was handed over and written, renames them into place. A folder
+//! that did not exist is built under a hidden name and renamed into place by `finish`
+//! too (`hidden.rs`), with every file in it. A file that did not exist, in a folder
+//! that did, is put in place whole at once (`link.rs`: it cannot wait, open, for
+//! `finish`), and removed again on failure. A renderer that fails half-way (a template
+//! error) drops the writer, which removes the temporary files, the hidden folders and
+//! the files it created: the output folder is as it was (or empty, if it was made for
+//! the batch), but for readers that looked meanwhile, who may have seen new files in old
+//! folders come and go.
 //!
 //! Why threads for a CPU-light job: creating a file can wait on the disk, not the CPU.
 //! On this project's VM, right after a large deletion (the previous output removed),
@@ -94,6 +97,7 @@ pub struct BatchWriter {
 impl BatchWriter {
     /// Starts the writing threads for `out`.
     pub fn new(out: &OutputDir) -> Self {
+        let out = &out.hiding_new_folders();
         let (sender, receiver) = sync_channel::<Vec<Job>>(QUEUED / BATCH);
         let receiver = Arc::new(Mutex::new(receiver));
         let outcome = Arc::new(Mutex::new(Outcome::default()));
@@ -234,7 +238,8 @@ impl BatchWriter {
         }
         staged.sort_by_key(|(number, ..)| *number);
         let before: Vec<FileStatus> = staged.iter().map(|(_, before, _)| *before).collect();
-        let paths = commit_all(staged.into_iter().map(|(.., staged)| staged).collect())?;
+        let staged = staged.into_iter().map(|(.., staged)| staged).collect();
+        let paths = commit_all(staged, &self.out)?;
         Ok(paths
             .into_iter()
             .zip(before)
@@ -260,6 +265,8 @@ impl Drop for BatchWriter {
         self.batch.clear();
         self.failed.store(true, Ordering::Relaxed);
         self.join();
+        // Revealed already when the batch finished well: then nothing is left to remove.
+        self.out.remove_new_folders();
     }
 }
 
@@ -315,11 +322,11 @@ fn stage(
     }
 }
 
-/// Renames every staged file into place, on the writing threads' count of threads (a
-/// rename waits on the disk too). The paths, in order; on a failure, the first failed
-/// rename's error (the files renamed before it, and every file created, stay: each is
-/// whole and current).
-fn commit_all(staged: Vec<Staged>) -> Result<Vec<PathBuf>, WriteError> {
+/// Reveals the new folders, then renames every staged file into place, on the writing
+/// threads' count of threads (a rename waits on the disk too). The paths, in order; on
+/// a failure, the first failed rename's error (the folders revealed and the files
+/// renamed before it, and every file created, stay: each is whole and current).
+fn commit_all(staged: Vec<Staged>, out: &OutputDir) -> Result<Vec<PathBuf>, WriteError> {
     // The files created are kept first, whatever becomes of the renames: a failed
     // rename then leaves every file whole and current, none removed half-way through.
     let staged: Vec<Staged> = staged
@@ -329,6 +336,7 @@ fn commit_all(staged: Vec<Staged>) -> Result<Vec<PathBuf>, WriteError> {
             other => other,
         })
         .collect();
+    out.reveal_new_folders()?;
     let chunk = staged.len().div_ceil(WORKERS).max(1);
     let mut chunks: Vec<Vec<Staged>> = Vec::new();
     let mut staged = staged.into_iter().peekable();

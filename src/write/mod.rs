@@ -6,7 +6,9 @@
 //! never sees half a file and a failed run leaves the old file in place: a file that
 //! replaces another is written to a temporary file in the same folder, then renamed
 //! over it; a file that does not exist yet is written unnamed and linked under its name
-//! at once (`link.rs`, Linux), which cannot replace a file that appeared meanwhile.
+//! at once (`link.rs`, Linux), which cannot replace a file that appeared meanwhile. A
+//! [`BatchWriter`] builds a folder that does not exist yet under a hidden name and
+//! reveals it, whole, when the batch succeeds (`hidden.rs`).
 //!
 //! No fsync, for any writer: everything written here is derived from the spec, so a
 //! crash that loses a file is repaired by running again (`generate --check` notices),
@@ -23,6 +25,7 @@
 //! folder is the user's, not an attacker's).
 
 mod batch;
+mod hidden;
 mod link;
 mod list;
 mod path;
@@ -122,6 +125,9 @@ pub struct OutputDir {
     /// Whether new files are linked ([`Strategy::Link`]); cleared for good the first time
     /// the system says it cannot, so later files do not try again.
     linking: Arc<AtomicBool>,
+    /// A batch's: new folders are built hidden, and revealed when it succeeds
+    /// (`hidden.rs`).
+    new_folders: Option<Arc<Mutex<hidden::NewFolders>>>,
 }
 
 impl OutputDir {
@@ -148,7 +154,35 @@ impl OutputDir {
             resolved: Arc::default(),
             resolving: Arc::default(),
             linking: Arc::new(AtomicBool::new(true)),
+            new_folders: None,
         })
+    }
+
+    /// The same folder for a batch: a folder that does not exist yet is built under a
+    /// hidden name and revealed by [`OutputDir::reveal_new_folders`]. It resolves
+    /// folders on its own: the others must not find a hidden one.
+    pub(super) fn hiding_new_folders(&self) -> OutputDir {
+        OutputDir {
+            resolved: Arc::default(),
+            resolving: Arc::default(),
+            new_folders: Some(Arc::default()),
+            ..self.clone()
+        }
+    }
+
+    /// Renames the hidden new folders to their names (see [`hidden::NewFolders::reveal`]).
+    pub(super) fn reveal_new_folders(&self) -> Result<(), WriteError> {
+        match &self.new_folders {
+            Some(folders) => folders.lock().unwrap_or_else(|e| e.into_inner()).reveal(),
+            None => Ok(()),
+        }
+    }
+
+    /// Removes the hidden new folders not revealed, and what is in them.
+    pub(super) fn remove_new_folders(&self) {
+        if let Some(folders) = &self.new_folders {
+            folders.lock().unwrap_or_else(|e| e.into_inner()).remove();
+        }
     }
 
     /// The same folder, putting new files in place by `strategy` (by default
@@ -214,6 +248,10 @@ impl OutputDir {
         // Linking cannot replace anything, so a folder this run made needs no look:
         // only a file that appeared since would be there, and the link then fails.
         let target = self.target_to_write(relative, strategy == Strategy::Link)?;
+        if let Some(hidden) = &target.hidden {
+            hidden::write_file(hidden, bytes).map_err(io_error(&target.path))?;
+            return Ok((FileStatus::Missing, Staged::InNewFolder(target.path)));
+        }
         let status = match decide(relative, &target, bytes, policy)? {
             Decision::Leave(status) => return Ok((status, Staged::Unchanged(target.path))),
             Decision::Write(status) => status,
@@ -345,13 +383,15 @@ pub enum Staged {
     Pending(Pending),
     /// The file did not exist and is in place already, whole.
     Created(Created),
+    /// The file is whole in a new folder, hidden until the batch reveals it.
+    InNewFolder(PathBuf),
 }
 
 impl Staged {
     /// Puts the file in place for good: the path.
     pub fn commit(self) -> Result<PathBuf, WriteError> {
         match self {
-            Staged::Unchanged(path) => Ok(path),
+            Staged::Unchanged(path) | Staged::InNewFolder(path) => Ok(path),
             Staged::Pending(pending) => pending.commit(),
             Staged::Created(created) => Ok(created.keep()),
         }

@@ -70,7 +70,7 @@ pub(super) fn canonical_or_planned(root: &Path) -> Result<PathBuf, WriteError> {
 }
 
 /// How many resolved folders are remembered at most.
-const REMEMBERED: usize = 2048;
+pub(super) const REMEMBERED: usize = 2048;
 
 /// A folder resolved earlier.
 #[derive(Debug, Clone)]
@@ -80,6 +80,44 @@ pub(super) struct Folder {
     /// Made by this [`OutputDir`]: only what it wrote there can be in it (or what
     /// another process put there since, which a link or `mkdir` finds taken).
     fresh: bool,
+    /// Where it is built while hidden (a new folder of a batch, or one inside it):
+    /// `path` does not exist until the batch reveals it.
+    hidden: Option<PathBuf>,
+}
+
+impl Folder {
+    fn existing(path: PathBuf, fresh: bool) -> Self {
+        Folder {
+            path,
+            fresh,
+            hidden: None,
+        }
+    }
+}
+
+/// The folder `path` inside a hidden new folder, built at `hidden` (made when
+/// `create`). Nobody else knows the hidden name, so what is there is this batch's; a
+/// link or a file there all the same is refused.
+fn inside_hidden(
+    relative: &Path,
+    path: PathBuf,
+    hidden: PathBuf,
+    create: bool,
+) -> Result<Folder, WriteError> {
+    if !(create && made(&hidden)?) {
+        let metadata = fs::symlink_metadata(&hidden).map_err(io_error(&path))?;
+        if !metadata.is_dir() {
+            return Err(WriteError::NotAFolder {
+                path: relative.to_path_buf(),
+                blocker: path,
+            });
+        }
+    }
+    Ok(Folder {
+        path,
+        fresh: true,
+        hidden: Some(hidden),
+    })
 }
 
 /// `folder/name`, without the spare capacity `Path::join` leaves (up to as much again):
@@ -99,6 +137,8 @@ pub(super) struct Target {
     pub path: PathBuf,
     /// What is at the path (not followed), read while checking it: `None` when nothing.
     pub metadata: Option<fs::Metadata>,
+    /// Where the file is written instead, in a hidden new folder (nothing is there).
+    pub hidden: Option<PathBuf>,
 }
 
 impl OutputDir {
@@ -143,11 +183,20 @@ impl OutputDir {
             }
         };
         let path = joined(&folder.path, file_name);
+        if let Some(hidden) = &folder.hidden {
+            return Ok(Target {
+                hidden: Some(joined(hidden, file_name)),
+                folder: Some(folder.path),
+                path,
+                metadata: None,
+            });
+        }
         if trust_fresh && folder.fresh {
             return Ok(Target {
                 folder: Some(folder.path),
                 path,
                 metadata: None,
+                hidden: None,
             });
         }
         let metadata = fs::symlink_metadata(&path).ok();
@@ -165,6 +214,7 @@ impl OutputDir {
             folder: Some(folder.path),
             path,
             metadata,
+            hidden: None,
         })
     }
 
@@ -208,32 +258,32 @@ impl OutputDir {
             None if create => {
                 let fresh = fs::symlink_metadata(&self.root).is_err();
                 fs::create_dir_all(&self.root).map_err(io_error(&self.root))?;
-                let root = Folder {
-                    path: self.root.clone(),
-                    fresh,
-                };
+                let root = Folder::existing(self.root.clone(), fresh);
                 self.remember(PathBuf::new(), &root);
                 root
             }
-            None => Folder {
-                path: self.root.clone(),
-                fresh: false,
-            },
+            None => Folder::existing(self.root.clone(), false),
         };
         let mut walked = PathBuf::new();
         for (index, part) in folders.iter().enumerate() {
             walked.push(part);
-            if let Some(known) = self.remembered(&walked) {
+            if let Some(known) = self
+                .remembered(&walked)
+                .or_else(|| self.new_folder(&walked))
+            {
                 folder = known;
                 continue;
             }
             let next = folder.path.join(part);
-            // In a folder made just now, the next one is missing: make it without looking.
-            if create && folder.fresh && made(&next)? {
-                folder = Folder {
-                    path: next,
-                    fresh: true,
-                };
+            if let Some(hidden) = &folder.hidden {
+                folder = inside_hidden(relative, next, hidden.join(part), create)?;
+                self.remember(walked.clone(), &folder);
+                continue;
+            }
+            // In a folder made just now, the next one is missing: make it without looking
+            // (a batch looks, to hide it: only the root can be such a folder there).
+            if create && folder.fresh && self.new_folders.is_none() && made(&next)? {
+                folder = Folder::existing(next, true);
                 self.remember(walked.clone(), &folder);
                 continue;
             }
@@ -247,16 +297,27 @@ impl OutputDir {
                         folder: None,
                         path,
                         metadata: None,
+                        hidden: None,
                     }));
                 }
                 Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                    if made(&next)? {
-                        // Made just now: a real folder under a canonical one, so
-                        // canonical, and no need to look at it again.
+                    if let Some(new_folders) = &self.new_folders {
+                        let hidden = new_folders
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .make(&walked, &next)?;
                         folder = Folder {
                             path: next,
                             fresh: true,
+                            hidden: Some(hidden),
                         };
+                        self.remember(walked.clone(), &folder);
+                        continue;
+                    }
+                    if made(&next)? {
+                        // Made just now: a real folder under a canonical one, so
+                        // canonical, and no need to look at it again.
+                        folder = Folder::existing(next, true);
                         self.remember(walked.clone(), &folder);
                         continue;
                     }
@@ -279,13 +340,21 @@ impl OutputDir {
                     blocker: next,
                 });
             }
-            folder = Folder {
-                path: resolved,
-                fresh: false,
-            };
+            folder = Folder::existing(resolved, false);
             self.remember(walked.clone(), &folder);
         }
         Ok(Ok(folder))
+    }
+
+    /// A new folder this batch is building hidden, by its relative path.
+    fn new_folder(&self, relative: &Path) -> Option<Folder> {
+        let new_folders = self.new_folders.as_ref()?;
+        let (path, hidden) = new_folders.lock().ok()?.get(relative)?;
+        Some(Folder {
+            path,
+            fresh: true,
+            hidden: Some(hidden),
+        })
     }
 
     /// The canonical folder `relative` names, or `None` when it does not exist.

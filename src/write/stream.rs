@@ -29,6 +29,9 @@ impl OutputDir {
         fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
     ) -> Result<(FileStatus, Staged), E> {
         let target = self.target(relative.as_ref(), true)?;
+        if let Some(hidden) = target.hidden {
+            return stage_new(target.path, &hidden, fill);
+        }
         let existing = existing_file(relative.as_ref(), &target.path, target.metadata.as_ref())?;
         let mut sink = StreamingFile::new(target.path, existing, true)?;
         sink.fill(fill)?;
@@ -51,6 +54,20 @@ impl OutputDir {
         sink.fill(fill)?;
         Ok(sink.finish()?.0)
     }
+}
+
+/// Writes what `fill` produces into a new file at `hidden`, in a hidden new folder
+/// (`hidden.rs`): nothing to compare with, and nothing to do on commit.
+fn stage_new<E: From<WriteError>>(
+    path: PathBuf,
+    hidden: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(FileStatus, Staged), E> {
+    let file = super::hidden::create_file(hidden).map_err(io_error(&path))?;
+    let mut file = BufWriter::with_capacity(BUFFER, file);
+    fill(&mut file)?;
+    file.flush().map_err(io_error(&path))?;
+    Ok((FileStatus::Missing, Staged::InNewFolder(path)))
 }
 
 /// What is at `path` (whose metadata, not followed, is `metadata`): whether anything

@@ -266,9 +266,11 @@ fn batch_reports_the_earliest_failure_and_escapes_nothing() {
         "{error}"
     );
     assert!(!dir.join("escaped.txt").exists());
-    // All or nothing: the files handed over before the failure are not in place either.
+    // All or nothing: the files handed over before the failure are not in place either,
+    // and the new folder they were written into is gone, hidden name and all.
     let ok: Vec<_> = fs::read_dir(dir.join("out/ok")).map_or(Vec::new(), |d| d.collect());
     assert!(ok.is_empty(), "{} files written", ok.len());
+    assert_eq!(names(&dir.join("out")), ["blocker"]);
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -753,4 +755,130 @@ fn only_the_errors_that_say_unnamed_files_cannot_be_made_fall_back_to_renaming()
             errno
         )));
     }
+}
+
+/// The hidden new folders in `dir` (`.name.<process>.<n>.new`).
+fn hidden_in(dir: &Path) -> Vec<String> {
+    names(dir)
+        .into_iter()
+        .filter(|name| name.starts_with('.') && name.ends_with(".new"))
+        .collect()
+}
+
+#[test]
+fn a_batch_builds_new_folders_hidden_and_reveals_each_whole_when_it_finishes() {
+    let dir = scratch("hidden-reveal");
+    fs::create_dir_all(dir.join("old")).unwrap();
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    writer.write("old/a.txt", "a");
+    for i in 0..30 {
+        writer.write(format!("new/s{}/src/f{i}.rs", i % 3), i.to_string());
+    }
+    writer.create("new/s0/src/lib.rs", "theirs from now on");
+    let streamed = writer.stream("new/big.txt", |w: &mut dyn Write| {
+        w.write_all(&[b'x'; 300_000])
+            .map_err(|source| WriteError::Io {
+                path: PathBuf::from("new/big.txt"),
+                source,
+            })
+    });
+    assert_eq!(streamed.unwrap(), FileStatus::Missing);
+    // Nothing of the new tree shows before the batch finishes: one hidden folder holds it.
+    assert!(!dir.join("new").exists());
+    let hidden = hidden_in(&dir);
+    assert_eq!(hidden.len(), 1, "{hidden:?}");
+    assert!(hidden[0].starts_with(".new."), "{hidden:?}");
+    let written = writer.finish_reporting().unwrap();
+    assert_eq!(written.len(), 33);
+    assert!(written.iter().all(|w| w.before == FileStatus::Missing));
+    assert_eq!(written[1].path, out.root().join("new/s0/src/f0.rs"));
+    assert_eq!(names(&dir), ["new", "old"]);
+    assert_eq!(names(&dir.join("new")), ["big.txt", "s0", "s1", "s2"]);
+    assert_eq!(names(&dir.join("new/s0/src")).len(), 11);
+    assert_eq!(
+        fs::read_to_string(dir.join("new/s2/src/f29.rs")).unwrap(),
+        "29"
+    );
+    assert_eq!(fs::read(dir.join("new/big.txt")).unwrap().len(), 300_000);
+    assert_eq!(fs::read_to_string(dir.join("old/a.txt")).unwrap(), "a");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_dropped_batch_removes_its_hidden_folders_and_everything_in_them() {
+    let dir = scratch("hidden-drop");
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    for i in 0..100 {
+        writer.write(format!("a/{i}/f.txt"), "x");
+        writer.write(format!("b/f{i}.txt"), "x");
+    }
+    writer
+        .stream("c/f.txt", |w: &mut dyn Write| {
+            w.write_all(b"streamed").map_err(|source| WriteError::Io {
+                path: PathBuf::from("c/f.txt"),
+                source,
+            })
+        })
+        .unwrap();
+    writer.write_from("d/f.txt", std::io::Cursor::new(b"read".to_vec()));
+    drop(writer);
+    assert!(names(&dir).is_empty(), "{:?}", names(&dir));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_folder_made_under_the_name_meanwhile_is_not_replaced_and_nothing_is_lost() {
+    let dir = scratch("hidden-taken");
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    writer.write("taken/ours.txt", "ours");
+    writer.write("free/ours.txt", "ours");
+    // A file read from a reader is sent to the threads at once, with those queued.
+    writer.write_from("zz/f.txt", std::io::Cursor::new(b"z".to_vec()));
+    let waited = std::time::Instant::now();
+    while hidden_in(&dir).len() < 3 {
+        assert!(waited.elapsed().as_secs() < 10, "{:?}", names(&dir));
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    // Another process makes `taken` and writes into it while the batch runs.
+    fs::create_dir(dir.join("taken")).unwrap();
+    fs::write(dir.join("taken/theirs.txt"), "theirs").unwrap();
+    let error = writer.finish().unwrap_err();
+    assert!(
+        matches!(&error, WriteError::Io { path, .. } if path.ends_with("taken")),
+        "{error}"
+    );
+    // Theirs stands; `free` (revealed first, in path order) is whole; nothing hidden left.
+    assert_eq!(names(&dir.join("taken")), ["theirs.txt"]);
+    assert_eq!(
+        fs::read_to_string(dir.join("free/ours.txt")).unwrap(),
+        "ours"
+    );
+    assert!(hidden_in(&dir).is_empty(), "{:?}", names(&dir));
+    assert!(!dir.join("zz").exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn more_new_folders_than_are_remembered_still_make_one_hidden_tree() {
+    // Past `REMEMBERED` resolved folders the cache is cleared: a new folder must still
+    // be found where it is built, not made a second time.
+    let dir = scratch("hidden-many");
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    let folders = path::REMEMBERED + 500;
+    for i in 0..folders {
+        writer.write(format!("many/d{i}/f.txt"), i.to_string());
+    }
+    writer.write("many/last.txt", "last");
+    assert_eq!(writer.finish().unwrap().len(), folders + 1);
+    assert_eq!(names(&dir), ["many"]);
+    assert_eq!(names(&dir.join("many")).len(), folders + 1);
+    assert_eq!(
+        fs::read_to_string(dir.join(format!("many/d{}/f.txt", folders - 1))).unwrap(),
+        (folders - 1).to_string()
+    );
+    fs::remove_dir_all(&dir).unwrap();
 }
