@@ -4,7 +4,7 @@
 //! All or nothing, as far as files that existed go: the threads write a file that
 //! replaces another to a temporary file beside it, and only [`BatchWriter::finish`],
 //! once everything was handed over and written, renames them into place. A folder
-//! that did not exist is built under a hidden name and renamed into place by `finish`
+//! that did not exist is built out of sight and renamed into place by `finish`
 //! too (`hidden.rs`), with every file in it. A file that did not exist, in a folder
 //! that did, is put in place whole at once (`link.rs`: it cannot wait, open, for
 //! `finish`), and removed again on failure. A renderer that fails half-way (a template
@@ -324,10 +324,14 @@ fn stage(
 
 /// Reveals the new folders, then renames every staged file into place, on the writing
 /// threads' count of threads (a rename waits on the disk too). The paths, in order; on
-/// a failure, the first failed rename's error (the folders revealed and the files
-/// renamed before it, and every file created, stay: each is whole and current).
+/// a failure, the first failed rename's error (a new folder that cannot be revealed
+/// changes nothing; once they are, the folders, the files renamed before the failure
+/// and every file created stay: each is whole and current).
 fn commit_all(staged: Vec<Staged>, out: &OutputDir) -> Result<Vec<PathBuf>, WriteError> {
-    // The files created are kept first, whatever becomes of the renames: a failed
+    // The new folders first: one that cannot be revealed (its name taken meanwhile)
+    // fails the batch as a whole, and the files created are removed again on the way out.
+    out.reveal_new_folders()?;
+    // The files created are kept next, whatever becomes of the renames: a failed
     // rename then leaves every file whole and current, none removed half-way through.
     let staged: Vec<Staged> = staged
         .into_iter()
@@ -336,7 +340,6 @@ fn commit_all(staged: Vec<Staged>, out: &OutputDir) -> Result<Vec<PathBuf>, Writ
             other => other,
         })
         .collect();
-    out.reveal_new_folders()?;
     let chunk = staged.len().div_ceil(WORKERS).max(1);
     let mut chunks: Vec<Vec<Staged>> = Vec::new();
     let mut staged = staged.into_iter().peekable();

@@ -7,7 +7,7 @@
 //! replaces another is written to a temporary file in the same folder, then renamed
 //! over it; a file that does not exist yet is written unnamed and linked under its name
 //! at once (`link.rs`, Linux), which cannot replace a file that appeared meanwhile. A
-//! [`BatchWriter`] builds a folder that does not exist yet under a hidden name and
+//! [`BatchWriter`] builds a folder that does not exist yet out of sight and
 //! reveals it, whole, when the batch succeeds (`hidden.rs`).
 //!
 //! No fsync, for any writer: everything written here is derived from the spec, so a
@@ -158,14 +158,14 @@ impl OutputDir {
         })
     }
 
-    /// The same folder for a batch: a folder that does not exist yet is built under a
-    /// hidden name and revealed by [`OutputDir::reveal_new_folders`]. It resolves
+    /// The same folder for a batch: a folder that does not exist yet is built in a
+    /// staging folder and revealed by [`OutputDir::reveal_new_folders`]. It resolves
     /// folders on its own: the others must not find a hidden one.
     pub(super) fn hiding_new_folders(&self) -> OutputDir {
         OutputDir {
             resolved: Arc::default(),
             resolving: Arc::default(),
-            new_folders: Some(Arc::default()),
+            new_folders: Some(Arc::new(Mutex::new(hidden::NewFolders::new(&self.root)))),
             ..self.clone()
         }
     }
@@ -248,9 +248,8 @@ impl OutputDir {
         // Linking cannot replace anything, so a folder this run made needs no look:
         // only a file that appeared since would be there, and the link then fails.
         let target = self.target_to_write(relative, strategy == Strategy::Link)?;
-        if let Some(hidden) = &target.hidden {
-            hidden::write_file(hidden, bytes).map_err(io_error(&target.path))?;
-            return Ok((FileStatus::Missing, Staged::InNewFolder(target.path)));
+        if let Some(built) = &target.hidden {
+            return stage_in_new_folder(relative, target.path, built, bytes, policy);
         }
         let status = match decide(relative, &target, bytes, policy)? {
             Decision::Leave(status) => return Ok((status, Staged::Unchanged(target.path))),
@@ -326,6 +325,47 @@ impl OutputDir {
         let path = self.target(relative.as_ref(), false)?.path;
         fs::remove_file(&path).map_err(io_error(&path))
     }
+}
+
+/// Stages a file in a folder this batch is building out of sight (`hidden.rs`), at
+/// `built`: written at once, since nobody sees it before the batch reveals the folder.
+/// A file there already (the same path handed over twice) is decided on as any file
+/// on disk: left alone when equal or the team's, else replaced.
+fn stage_in_new_folder(
+    relative: &Path,
+    path: PathBuf,
+    built: &Path,
+    bytes: &[u8],
+    policy: Policy,
+) -> Result<(FileStatus, Staged), WriteError> {
+    match hidden::write_file(built, bytes) {
+        Ok(()) => return Ok((FileStatus::Missing, Staged::InNewFolder(path))),
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(error) => return Err(io_error(&path)(error)),
+    }
+    let there = path::Target {
+        folder: None,
+        path: built.to_path_buf(),
+        metadata: fs::symlink_metadata(built).ok(),
+        hidden: None,
+    };
+    let status = match decide(relative, &there, bytes, policy).map_err(|error| match error {
+        WriteError::NotAFolder { path: relative, .. } => WriteError::NotAFolder {
+            path: relative,
+            blocker: path.clone(),
+        },
+        other => other,
+    })? {
+        Decision::Leave(status) => status,
+        Decision::Write(status) => {
+            // Removed, not written through: whatever it is, it is this batch's.
+            fs::remove_file(built)
+                .and_then(|()| hidden::write_file(built, bytes))
+                .map_err(io_error(&path))?;
+            status
+        }
+    };
+    Ok((status, Staged::InNewFolder(path)))
 }
 
 /// What staging does about the file on disk, and what it was.

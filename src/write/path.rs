@@ -95,16 +95,22 @@ impl Folder {
     }
 }
 
-/// The folder `path` inside a hidden new folder, built at `hidden` (made when
-/// `create`). Nobody else knows the hidden name, so what is there is this batch's; a
-/// link or a file there all the same is refused.
+/// The folder `path` inside a new folder built out of sight, built at `hidden` (made
+/// when `create`). Nobody else knows the staging name, so what is there is this
+/// batch's; a link or a file there all the same is refused.
 fn inside_hidden(
     relative: &Path,
     path: PathBuf,
     hidden: PathBuf,
     create: bool,
 ) -> Result<Folder, WriteError> {
-    if !(create && made(&hidden)?) {
+    // Errors name the folder asked for, not the staging path (which differs each run).
+    let made_now = create
+        && made(&hidden).map_err(|error| match error {
+            WriteError::Io { source, .. } => io_error(&path)(source),
+            other => other,
+        })?;
+    if !made_now {
         let metadata = fs::symlink_metadata(&hidden).map_err(io_error(&path))?;
         if !metadata.is_dir() {
             return Err(WriteError::NotAFolder {
@@ -267,16 +273,24 @@ impl OutputDir {
         let mut walked = PathBuf::new();
         for (index, part) in folders.iter().enumerate() {
             walked.push(part);
-            if let Some(known) = self
-                .remembered(&walked)
-                .or_else(|| self.new_folder(&walked))
-            {
+            if let Some(known) = self.remembered(&walked) {
                 folder = known;
                 continue;
             }
             let next = folder.path.join(part);
-            if let Some(hidden) = &folder.hidden {
-                folder = inside_hidden(relative, next, hidden.join(part), create)?;
+            let known = match &folder.hidden {
+                Some(hidden) => Some(inside_hidden(
+                    relative,
+                    next.clone(),
+                    hidden.join(part),
+                    create,
+                )?),
+                // By its final path: two relative paths (through a link that stays
+                // inside) may lead to the same new folder.
+                None => self.new_folder(&next),
+            };
+            if let Some(known) = known {
+                folder = known;
                 self.remember(walked.clone(), &folder);
                 continue;
             }
@@ -301,15 +315,18 @@ impl OutputDir {
                     }));
                 }
                 Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                    if let Some(new_folders) = &self.new_folders {
-                        let hidden = new_folders
+                    let built = match &self.new_folders {
+                        Some(new_folders) => new_folders
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
-                            .make(&walked, &next)?;
+                            .make(&next)?,
+                        None => None,
+                    };
+                    if let Some(built) = built {
                         folder = Folder {
                             path: next,
                             fresh: true,
-                            hidden: Some(hidden),
+                            hidden: Some(built),
                         };
                         self.remember(walked.clone(), &folder);
                         continue;
@@ -346,14 +363,17 @@ impl OutputDir {
         Ok(Ok(folder))
     }
 
-    /// A new folder this batch is building hidden, by its relative path.
-    fn new_folder(&self, relative: &Path) -> Option<Folder> {
+    /// A new folder this batch is building out of sight, by its final path.
+    fn new_folder(&self, path: &Path) -> Option<Folder> {
         let new_folders = self.new_folders.as_ref()?;
-        let (path, hidden) = new_folders.lock().ok()?.get(relative)?;
+        let built = new_folders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)?;
         Some(Folder {
-            path,
+            path: path.to_path_buf(),
             fresh: true,
-            hidden: Some(hidden),
+            hidden: Some(built),
         })
     }
 

@@ -267,7 +267,7 @@ fn batch_reports_the_earliest_failure_and_escapes_nothing() {
     );
     assert!(!dir.join("escaped.txt").exists());
     // All or nothing: the files handed over before the failure are not in place either,
-    // and the new folder they were written into is gone, hidden name and all.
+    // and the new folder they were written into is gone, staging folder and all.
     let ok: Vec<_> = fs::read_dir(dir.join("out/ok")).map_or(Vec::new(), |d| d.collect());
     assert!(ok.is_empty(), "{} files written", ok.len());
     assert_eq!(names(&dir.join("out")), ["blocker"]);
@@ -710,8 +710,8 @@ fn create_only_never_overwrites_whatever_the_strategy() {
 
 #[test]
 fn a_batch_into_folders_it_makes_writes_and_reports_like_one_into_old_folders() {
-    // The same files twice per strategy: first into folders the writer makes (not
-    // looked into), then over them (every file looked at).
+    // The same files twice per strategy: first into folders the writer makes (built
+    // out of sight, `hidden.rs`), then over them (every file looked at).
     for strategy in STRATEGIES {
         let dir = scratch("fresh-folders");
         let files: Vec<(String, String)> = (0..200)
@@ -757,16 +757,21 @@ fn only_the_errors_that_say_unnamed_files_cannot_be_made_fall_back_to_renaming()
     }
 }
 
-/// The hidden new folders in `dir` (`.name.<process>.<n>.new`).
-fn hidden_in(dir: &Path) -> Vec<String> {
+/// The staging folders of new folders at the root `dir` (`.edasmith-new.<process>.<k>`).
+fn staging_in(dir: &Path) -> Vec<String> {
     names(dir)
         .into_iter()
-        .filter(|name| name.starts_with('.') && name.ends_with(".new"))
+        .filter(|name| name.starts_with(".edasmith-new."))
         .collect()
 }
 
+/// Writes `path` from a reader: sent to the threads at once, with the files queued.
+fn write_now(writer: &mut BatchWriter, path: &str, text: &str) {
+    writer.write_from(path, std::io::Cursor::new(text.as_bytes().to_vec()));
+}
+
 #[test]
-fn a_batch_builds_new_folders_hidden_and_reveals_each_whole_when_it_finishes() {
+fn a_batch_builds_new_folders_out_of_sight_and_reveals_each_whole_when_it_finishes() {
     let dir = scratch("hidden-reveal");
     fs::create_dir_all(dir.join("old")).unwrap();
     let out = OutputDir::create(&dir).unwrap();
@@ -784,11 +789,12 @@ fn a_batch_builds_new_folders_hidden_and_reveals_each_whole_when_it_finishes() {
             })
     });
     assert_eq!(streamed.unwrap(), FileStatus::Missing);
-    // Nothing of the new tree shows before the batch finishes: one hidden folder holds it.
+    // Nothing of the new tree shows before the batch finishes: it is built in one
+    // staging folder at the root.
     assert!(!dir.join("new").exists());
-    let hidden = hidden_in(&dir);
-    assert_eq!(hidden.len(), 1, "{hidden:?}");
-    assert!(hidden[0].starts_with(".new."), "{hidden:?}");
+    let staging = staging_in(&dir);
+    assert_eq!(staging.len(), 1, "{staging:?}");
+    assert_eq!(names(&dir.join(&staging[0])), ["0"]);
     let written = writer.finish_reporting().unwrap();
     assert_eq!(written.len(), 33);
     assert!(written.iter().all(|w| w.before == FileStatus::Missing));
@@ -806,7 +812,7 @@ fn a_batch_builds_new_folders_hidden_and_reveals_each_whole_when_it_finishes() {
 }
 
 #[test]
-fn a_dropped_batch_removes_its_hidden_folders_and_everything_in_them() {
+fn a_dropped_batch_removes_its_new_folders_and_everything_in_them() {
     let dir = scratch("hidden-drop");
     let out = OutputDir::create(&dir).unwrap();
     let mut writer = BatchWriter::new(&out);
@@ -822,23 +828,30 @@ fn a_dropped_batch_removes_its_hidden_folders_and_everything_in_them() {
             })
         })
         .unwrap();
-    writer.write_from("d/f.txt", std::io::Cursor::new(b"read".to_vec()));
+    write_now(&mut writer, "d/f.txt", "read");
     drop(writer);
     assert!(names(&dir).is_empty(), "{:?}", names(&dir));
     fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
-fn a_folder_made_under_the_name_meanwhile_is_not_replaced_and_nothing_is_lost() {
+fn a_folder_made_under_the_name_meanwhile_is_not_replaced_and_the_batch_changes_nothing() {
     let dir = scratch("hidden-taken");
     let out = OutputDir::create(&dir).unwrap();
+    out.write("old/kept.txt", b"old").unwrap();
     let mut writer = BatchWriter::new(&out);
+    writer.write("old/kept.txt", "new");
+    writer.write("old/added.txt", "added");
     writer.write("taken/ours.txt", "ours");
     writer.write("free/ours.txt", "ours");
-    // A file read from a reader is sent to the threads at once, with those queued.
-    writer.write_from("zz/f.txt", std::io::Cursor::new(b"z".to_vec()));
+    write_now(&mut writer, "zz/f.txt", "z");
     let waited = std::time::Instant::now();
-    while hidden_in(&dir).len() < 3 {
+    let built = || {
+        staging_in(&dir)
+            .first()
+            .map_or(0, |staging| names(&dir.join(staging)).len())
+    };
+    while built() < 3 {
         assert!(waited.elapsed().as_secs() < 10, "{:?}", names(&dir));
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
@@ -850,19 +863,17 @@ fn a_folder_made_under_the_name_meanwhile_is_not_replaced_and_nothing_is_lost() 
         matches!(&error, WriteError::Io { path, .. } if path.ends_with("taken")),
         "{error}"
     );
-    // Theirs stands; `free` (revealed first, in path order) is whole; nothing hidden left.
+    // Theirs stands, and the batch failed as a whole: `free`, revealed before `taken`
+    // in path order, was put back; the file created in `old` was removed again.
     assert_eq!(names(&dir.join("taken")), ["theirs.txt"]);
-    assert_eq!(
-        fs::read_to_string(dir.join("free/ours.txt")).unwrap(),
-        "ours"
-    );
-    assert!(hidden_in(&dir).is_empty(), "{:?}", names(&dir));
-    assert!(!dir.join("zz").exists());
+    assert_eq!(names(&dir), ["old", "taken"]);
+    assert_eq!(names(&dir.join("old")), ["kept.txt"]);
+    assert_eq!(fs::read_to_string(dir.join("old/kept.txt")).unwrap(), "old");
     fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
-fn more_new_folders_than_are_remembered_still_make_one_hidden_tree() {
+fn more_new_folders_than_are_remembered_still_make_one_tree() {
     // Past `REMEMBERED` resolved folders the cache is cleared: a new folder must still
     // be found where it is built, not made a second time.
     let dir = scratch("hidden-many");
@@ -879,6 +890,78 @@ fn more_new_folders_than_are_remembered_still_make_one_hidden_tree() {
     assert_eq!(
         fs::read_to_string(dir.join(format!("many/d{}/f.txt", folders - 1))).unwrap(),
         (folders - 1).to_string()
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_same_path_twice_into_a_new_folder_is_decided_as_over_any_file() {
+    let dir = scratch("hidden-twice");
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    writer.write("new/x.txt", "first");
+    writer.write("new/x.txt", "second");
+    writer.write("new/same.txt", "same");
+    writer.write("new/same.txt", "same");
+    writer.create("new/theirs.txt", "first");
+    writer.create("new/theirs.txt", "second");
+    let mut sorted = statuses(writer);
+    // Which of two writes of one path comes first depends on the threads.
+    sorted.sort_by_key(|status| format!("{status:?}"));
+    assert_eq!(
+        sorted,
+        [
+            FileStatus::Missing,
+            FileStatus::Missing,
+            FileStatus::Missing,
+            FileStatus::Stale,
+            FileStatus::UpToDate,
+            FileStatus::UpToDate
+        ]
+    );
+    assert_eq!(names(&dir), ["new"]);
+    assert_eq!(names(&dir.join("new")), ["same.txt", "theirs.txt", "x.txt"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn two_paths_to_one_new_folder_through_a_link_inside_build_it_once() {
+    let dir = scratch("hidden-link");
+    fs::create_dir_all(dir.join("a")).unwrap();
+    fs::create_dir_all(dir.join("b")).unwrap();
+    std::os::unix::fs::symlink("../b", dir.join("a/link")).unwrap();
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    writer.write("a/link/new/f.txt", "f");
+    writer.write("b/new/g.txt", "g");
+    writer.finish().unwrap();
+    assert_eq!(names(&dir.join("b/new")), ["f.txt", "g.txt"]);
+    assert_eq!(names(&dir), ["a", "b"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_staging_folder_left_by_a_dead_process_is_removed_by_the_next_batch() {
+    let dir = scratch("hidden-abandoned");
+    // A process that has ended, and one that runs (this test's parent).
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let alive = std::os::unix::process::parent_id();
+    for process in [dead, alive] {
+        let left = dir.join(format!(".edasmith-new.{process}.0/0/src"));
+        fs::create_dir_all(&left).unwrap();
+        fs::write(left.join("lib.rs"), "half").unwrap();
+    }
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    writer.write("new/f.txt", "f");
+    writer.finish().unwrap();
+    assert_eq!(
+        names(&dir),
+        [format!(".edasmith-new.{alive}.0"), "new".to_owned()]
     );
     fs::remove_dir_all(&dir).unwrap();
 }
