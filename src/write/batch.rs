@@ -10,8 +10,9 @@
 //! `finish`), and removed again on failure. A renderer that fails half-way (a template
 //! error) drops the writer, which removes the temporary files, the hidden folders and
 //! the files it created: the output folder is as it was (or empty, if it was made for
-//! the batch), but for readers that looked meanwhile, who may have seen new files in old
-//! folders come and go.
+//! the batch; a folder made in place on another mount inside it stays, empty), but for
+//! readers that looked meanwhile, who may have seen new files in old folders come and
+//! go.
 //!
 //! Why threads for a CPU-light job: creating a file can wait on the disk, not the CPU.
 //! On this project's VM, right after a large deletion (the previous output removed),
@@ -186,9 +187,30 @@ impl BatchWriter {
         relative: impl AsRef<Path>,
         fill: impl FnOnce(&mut dyn io::Write) -> Result<(), E>,
     ) -> Result<FileStatus, E> {
-        let (before, staged) = self.out.stage_streamed(relative, fill)?;
-        self.add_staged(before, staged);
-        Ok(before)
+        let relative = relative.as_ref();
+        match self.out.stage_streamed(relative, fill) {
+            Ok((before, staged)) => {
+                self.add_staged(before, staged);
+                Ok(before)
+            }
+            Err(error) => {
+                // The batch fails with it, even if the caller goes on to `finish`.
+                self.fail(WriteError::Io {
+                    path: relative.to_path_buf(),
+                    source: io::Error::other("it could not be written"),
+                });
+                Err(error)
+            }
+        }
+    }
+
+    /// Records a failure of the next file handed over: nothing will be put in place.
+    fn fail(&mut self, error: WriteError) {
+        let number = self.handed_over;
+        self.handed_over += 1;
+        self.failed.store(true, Ordering::Relaxed);
+        let mut outcome = self.outcome.lock().unwrap_or_else(|e| e.into_inner());
+        outcome.failed.push((number, error));
     }
 
     fn add_staged(&mut self, before: FileStatus, staged: Staged) {

@@ -4,8 +4,10 @@
 //! output (`.edasmith-new.<process>.<k>/<n>`), filled with plain new files, and renamed
 //! to its name when the whole batch has succeeded, or removed with the staging folder
 //! when it fails. Readers see no folder, then the folder with every file in it, whole;
-//! a crash leaves a staging folder, never a half-written file under a real name, and
-//! the next batch into the same output removes it.
+//! a crash leaves a staging folder, never a half-written file under a real name. On
+//! Linux a batch holds a lock on its staging folder (`flock`) for its life, and a later
+//! batch that builds a new folder in the same output removes a staging folder nobody
+//! holds that has not changed for a minute (a killed run's).
 //!
 //! Why a staging folder at the root, not a hidden name beside each new folder: a
 //! workspace's `members = ["services/*"]` matches a dot name too, so a leftover beside
@@ -30,6 +32,13 @@ use super::WriteError;
 /// How the staging folders of this program are named at the root of an output.
 const STAGING_PREFIX: &str = ".edasmith-new.";
 
+/// Numbers this process's staging folders.
+pub(super) static STAGING_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// How long a staging folder nobody holds must have been left alone before a later
+/// batch removes it: one just made is locked a moment after it appears.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The new folders of one batch. Never forgotten while the batch runs (unlike the
 /// resolved folders): their names do not exist until revealed, so forgetting one
 /// would make a second.
@@ -39,6 +48,8 @@ pub(super) struct NewFolders {
     root: PathBuf,
     /// Where they are built: made at the first new folder.
     staging: Option<PathBuf>,
+    /// The staging folder, open and locked while the batch lives (Linux).
+    _lock: Option<File>,
     /// Final path (canonical) -> where it is built, in path order.
     folders: BTreeMap<PathBuf, PathBuf>,
 }
@@ -48,6 +59,7 @@ impl NewFolders {
         NewFolders {
             root: root.to_path_buf(),
             staging: None,
+            _lock: None,
             folders: BTreeMap::new(),
         }
     }
@@ -66,18 +78,19 @@ impl NewFolders {
         if let Some(built) = self.get(path) {
             return Ok(Some(built));
         }
-        if !same_file_system(&self.root, path.parent().unwrap_or(&self.root)) {
+        if !same_mount(&self.root, path.parent().unwrap_or(&self.root)) {
             return Ok(None);
         }
         let staging = match &self.staging {
             Some(staging) => staging.clone(),
             None => {
                 remove_abandoned(&self.root);
-                let staging = self.root.join(staging_name());
-                fs::create_dir(&staging).map_err(|source| WriteError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
+                let (staging, lock) =
+                    make_staging(&self.root).map_err(|source| WriteError::Io {
+                        path: path.to_path_buf(),
+                        source,
+                    })?;
+                self._lock = lock;
                 self.staging = Some(staging.clone());
                 staging
             }
@@ -100,10 +113,20 @@ impl NewFolders {
     pub(super) fn reveal(&mut self) -> Result<(), WriteError> {
         let mut revealed: Vec<(PathBuf, PathBuf)> = Vec::new();
         while let Some((path, built)) = self.folders.pop_first() {
-            if let Err(source) = rename_no_replace(&built, &path) {
+            if let Err(mut source) = rename_no_replace(&built, &path) {
                 for (path, built) in revealed {
-                    let _ = fs::rename(&path, &built);
-                    self.folders.insert(path, built);
+                    match fs::rename(&path, &built) {
+                        Ok(()) => {
+                            self.folders.insert(path, built);
+                        }
+                        // Then the output did change: say so, with the first cause.
+                        Err(error) => {
+                            source = io::Error::other(format!(
+                                "{source}; `{}` was written and could not be taken back: {error}",
+                                path.display()
+                            ));
+                        }
+                    }
                 }
                 self.folders.insert(path.clone(), built);
                 return Err(WriteError::Io { path, source });
@@ -126,66 +149,140 @@ impl NewFolders {
     }
 }
 
-/// A staging folder name no other batch uses: this process, and a count.
-fn staging_name() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "{STAGING_PREFIX}{}.{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+/// Makes a staging folder no other batch uses (`.edasmith-new.<process>.<k>`, the next
+/// `k` if a dead process with the same number left one) and, on Linux, locks it.
+pub(super) fn make_staging(root: &Path) -> io::Result<(PathBuf, Option<File>)> {
+    loop {
+        let k = STAGING_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let staging = root.join(format!("{STAGING_PREFIX}{}.{k}", std::process::id()));
+        match fs::create_dir(&staging) {
+            Ok(()) => {
+                let lock = lock(&staging, false)?;
+                return Ok((staging, lock));
+            }
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists && k < 1_000 => {}
+            Err(error) => return Err(error),
+        }
+    }
 }
 
-/// Removes the staging folders at `root` left by a process that no longer runs (one
-/// killed half-way): a live one's, or any whose process cannot be told, stay.
+/// Whether `name` is a staging folder's: `.edasmith-new.<digits>.<digits>`, nothing else.
+fn is_staging_name(name: &str) -> bool {
+    name.strip_prefix(STAGING_PREFIX).is_some_and(|rest| {
+        let mut parts = rest.split('.');
+        let digits = |part: Option<&str>| {
+            part.is_some_and(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+        };
+        digits(parts.next()) && digits(parts.next()) && parts.next().is_none()
+    })
+}
+
+/// Removes the staging folders at `root` that no batch holds and that have not changed
+/// for [`ABANDONED_AFTER`] (a killed run's). Only folders named like one, never
+/// through a link; the lock is held while removing, so no batch can take it meanwhile.
 fn remove_abandoned(root: &Path) {
     let Ok(entries) = fs::read_dir(root) else {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(process) = name
-            .to_str()
-            .and_then(|name| name.strip_prefix(STAGING_PREFIX))
-            .and_then(|rest| rest.split('.').next())
-            .and_then(|process| process.parse::<u32>().ok())
-        else {
+        if !entry.file_name().to_str().is_some_and(is_staging_name) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(metadata) = fs::symlink_metadata(&path) else {
             continue;
         };
-        if process != std::process::id() && !is_running(process) {
-            let _ = fs::remove_dir_all(entry.path());
+        let old = metadata
+            .modified()
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age >= ABANDONED_AFTER);
+        if !metadata.is_dir() || !old {
+            continue;
+        }
+        if let Ok(Some(_held)) = lock(&path, true) {
+            let _ = fs::remove_dir_all(&path);
         }
     }
 }
 
+/// Opens the folder and takes its lock: waiting for it, or (`try_only`) `None` when
+/// another holds it. `None` too where there are no such locks (not Linux).
 #[cfg(target_os = "linux")]
-fn is_running(process: u32) -> bool {
-    let Ok(process) = libc::pid_t::try_from(process) else {
-        return true;
+pub(super) fn lock(folder: &Path, try_only: bool) -> io::Result<Option<File>> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW)
+        .open(folder)?;
+    let operation = if try_only {
+        libc::LOCK_EX | libc::LOCK_NB
+    } else {
+        libc::LOCK_EX
     };
-    // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
-    let alive = unsafe { libc::kill(process, 0) } == 0;
-    alive || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    // SAFETY: `flock` on a descriptor this function owns; the lock goes with the file.
+    if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
+        return Ok(Some(file));
+    }
+    let error = io::Error::last_os_error();
+    if try_only && error.kind() == io::ErrorKind::WouldBlock {
+        return Ok(None);
+    }
+    Err(error)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn is_running(_: u32) -> bool {
-    true
+pub(super) fn lock(_: &Path, _: bool) -> io::Result<Option<File>> {
+    Ok(None)
 }
 
+/// Whether a folder can be renamed from `a`'s mount to `b`'s: the same device and,
+/// where the system says (`statx`), the same mount (a bind mount of the same device
+/// inside the output is another mount, and a rename across it fails).
 #[cfg(unix)]
-fn same_file_system(a: &Path, b: &Path) -> bool {
+fn same_mount(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (fs::metadata(a), fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev(),
+        (Ok(a_meta), Ok(b_meta)) if a_meta.dev() == b_meta.dev() => {
+            match (mount_id(a), mount_id(b)) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+        }
         _ => false,
     }
 }
 
 /// Elsewhere a folder is never staged (no device numbers to compare).
 #[cfg(not(unix))]
-fn same_file_system(_: &Path, _: &Path) -> bool {
+fn same_mount(_: &Path, _: &Path) -> bool {
     false
+}
+
+/// The mount a path is on, where the kernel says (`statx`, Linux 5.8 and later).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn mount_id(path: &Path) -> Option<u64> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let path = CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `statx` fills the zeroed plain-data struct; the path outlives the call.
+    let mut found: libc::statx = unsafe { std::mem::zeroed() };
+    let status = unsafe {
+        libc::statx(
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            0,
+            libc::STATX_MNT_ID,
+            &mut found,
+        )
+    };
+    (status == 0 && found.stx_mask & libc::STATX_MNT_ID != 0).then_some(found.stx_mnt_id)
+}
+
+#[cfg(all(unix, not(all(target_os = "linux", target_env = "gnu"))))]
+fn mount_id(_: &Path) -> Option<u64> {
+    None
 }
 
 /// Renames the folder `from` to `to`, failing if anything is at `to`. Where the system

@@ -65,8 +65,16 @@ fn stage_new<E: From<WriteError>>(
 ) -> Result<(FileStatus, Staged), E> {
     let file = super::hidden::create_file(hidden).map_err(io_error(&path))?;
     let mut file = BufWriter::with_capacity(BUFFER, file);
-    fill(&mut file)?;
-    file.flush().map_err(io_error(&path))?;
+    let filled = fill(&mut file).and_then(|()| {
+        file.flush()
+            .map_err(|source| E::from(io_error(&path)(source)))
+    });
+    if let Err(error) = filled {
+        // No half file waits to be revealed, whatever the caller does next.
+        drop(file);
+        let _ = fs::remove_file(hidden);
+        return Err(error);
+    }
     Ok((FileStatus::Missing, Staged::InNewFolder(path)))
 }
 

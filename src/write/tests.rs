@@ -941,27 +941,85 @@ fn two_paths_to_one_new_folder_through_a_link_inside_build_it_once() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Makes `dir/name` as a staging folder a run left, last changed `age` ago.
+#[cfg(target_os = "linux")]
+fn left_staging(dir: &Path, name: &str, age: std::time::Duration) -> PathBuf {
+    let left = dir.join(name);
+    fs::create_dir_all(left.join("0/src")).unwrap();
+    fs::write(left.join("0/src/lib.rs"), "half").unwrap();
+    let then = std::time::SystemTime::now() - age;
+    fs::File::open(&left).unwrap().set_modified(then).unwrap();
+    left
+}
+
 #[cfg(target_os = "linux")]
 #[test]
-fn a_staging_folder_left_by_a_dead_process_is_removed_by_the_next_batch() {
+fn a_staging_folder_nobody_holds_is_removed_by_the_next_batch_and_no_other() {
     let dir = scratch("hidden-abandoned");
-    // A process that has ended, and one that runs (this test's parent).
-    let mut child = std::process::Command::new("true").spawn().unwrap();
-    let dead = child.id();
-    child.wait().unwrap();
-    let alive = std::os::unix::process::parent_id();
-    for process in [dead, alive] {
-        let left = dir.join(format!(".edasmith-new.{process}.0/0/src"));
-        fs::create_dir_all(&left).unwrap();
-        fs::write(left.join("lib.rs"), "half").unwrap();
-    }
+    let minutes = |m: u64| std::time::Duration::from_secs(60 * m);
+    let process = std::process::id();
+    // Killed runs' (one with this very process number: numbers are reused), one a live
+    // batch holds, one just made, and a folder of the user's with a similar name.
+    let killed = left_staging(&dir, ".edasmith-new.4194999.0", minutes(5));
+    let reused = left_staging(&dir, &format!(".edasmith-new.{process}.999999"), minutes(5));
+    let held = left_staging(&dir, ".edasmith-new.4194998.0", minutes(5));
+    let _lock = hidden::lock(&held, true)
+        .unwrap()
+        .expect("the test holds it");
+    left_staging(&dir, ".edasmith-new.4194997.0", std::time::Duration::ZERO);
+    left_staging(&dir, ".edasmith-new.notes", minutes(5));
     let out = OutputDir::create(&dir).unwrap();
     let mut writer = BatchWriter::new(&out);
     writer.write("new/f.txt", "f");
     writer.finish().unwrap();
+    assert!(!killed.exists() && !reused.exists());
     assert_eq!(
         names(&dir),
-        [format!(".edasmith-new.{alive}.0"), "new".to_owned()]
+        [
+            ".edasmith-new.4194997.0",
+            ".edasmith-new.4194998.0",
+            ".edasmith-new.notes",
+            "new"
+        ]
     );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_staging_name_taken_by_a_run_that_died_is_skipped() {
+    let dir = scratch("hidden-taken-name");
+    let next = hidden::STAGING_COUNTER.load(std::sync::atomic::Ordering::Relaxed);
+    let process = std::process::id();
+    let taken: Vec<String> = (next..next + 3)
+        .map(|k| format!(".edasmith-new.{process}.{k}"))
+        .collect();
+    for name in &taken {
+        fs::create_dir(dir.join(name)).unwrap();
+    }
+    let (staging, _lock) = hidden::make_staging(&dir).unwrap();
+    let name = staging.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(!taken.contains(&name), "{name}");
+    assert!(staging.is_dir());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_streamed_file_that_fails_fails_the_batch_even_if_the_caller_goes_on() {
+    let dir = scratch("hidden-stream-fails");
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::new(&out);
+    writer.write("new/a.txt", "a");
+    let failed = writer.stream("new/big.txt", |w: &mut dyn Write| {
+        w.write_all(b"half of it").unwrap();
+        Err(WriteError::Io {
+            path: PathBuf::from("new/big.txt"),
+            source: std::io::Error::other("the renderer failed"),
+        })
+    });
+    assert!(failed.is_err());
+    writer.write("new/b.txt", "b");
+    let error = writer.finish().unwrap_err();
+    assert!(error.to_string().contains("new/big.txt"), "{error}");
+    assert!(names(&dir).is_empty(), "{:?}", names(&dir));
     fs::remove_dir_all(&dir).unwrap();
 }
