@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Condvar, Mutex};
 
 /// How far past the item being handed on the threads may render.
@@ -38,38 +38,63 @@ where
     let window = Window::default();
     std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel::<(usize, Result<T, E>)>(AHEAD);
-        for _ in 0..threads {
-            let sender = sender.clone();
-            let (next, window, make) = (&next, &window, &make);
-            scope.spawn(move || {
-                loop {
-                    let at = next.fetch_add(1, Ordering::Relaxed);
-                    if at >= count || !window.wait_for(at) {
-                        return;
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let sender = sender.clone();
+                let (next, window, make) = (&next, &window, &make);
+                scope.spawn(move || {
+                    loop {
+                        let at = next.fetch_add(1, Ordering::Relaxed);
+                        if at >= count || !window.wait_for(at) {
+                            return;
+                        }
+                        // A closed channel means the caller stopped: nothing more is wanted.
+                        if sender.send((at, make(at))).is_err() {
+                            return;
+                        }
                     }
-                    // A closed channel means the caller stopped: nothing more is wanted.
-                    if sender.send((at, make(at))).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
+                })
+            })
+            .collect();
         drop(sender);
-        // Whatever happens below, the threads must not wait for a window that no
-        // longer moves (the scope joins them before returning).
-        let _stop = StopOnDrop(&window);
-        let mut made = BTreeMap::new();
-        let mut taken = 0;
-        for (at, result) in receiver {
-            made.insert(at, result);
-            while let Some(result) = made.remove(&taken) {
-                take(result.map_err(F::from)?)?;
-                taken += 1;
-                window.advance(taken);
-            }
+        let taken = take_in_order(receiver, &window, take);
+        // Joined, not only waited for: the scope waits until each closure has returned,
+        // but a thread not joined may still be exiting (freeing its thread-locals) when
+        // the scope ends, and a leak checker run right then (the fuzzer's) reports them.
+        // `take_in_order` has dropped the receiver and stopped the window, so none waits.
+        for worker in workers {
+            worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         }
-        Ok(())
+        taken
     })
+}
+
+/// Takes the items from `receiver` in order until every thread is done or `take`
+/// fails; on the way out the window stops, so no thread waits for it any more.
+fn take_in_order<T, E, F>(
+    receiver: Receiver<(usize, Result<T, E>)>,
+    window: &Window,
+    mut take: impl FnMut(T) -> Result<(), F>,
+) -> Result<(), F>
+where
+    F: From<E>,
+{
+    // Whatever happens below, the threads must not wait for a window that no longer
+    // moves.
+    let _stop = StopOnDrop(window);
+    let mut made = BTreeMap::new();
+    let mut taken = 0;
+    for (at, result) in receiver {
+        made.insert(at, result);
+        while let Some(result) = made.remove(&taken) {
+            take(result.map_err(F::from)?)?;
+            taken += 1;
+            window.advance(taken);
+        }
+    }
+    Ok(())
 }
 
 /// How many items were taken, for the threads to wait on; or that no more are wanted.
