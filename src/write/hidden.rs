@@ -50,6 +50,8 @@ pub(super) struct NewFolders {
     staging: Option<PathBuf>,
     /// The staging folder, open and locked while the batch lives (Linux).
     _lock: Option<File>,
+    /// The root's mount, read at the first new folder (the root exists by then).
+    root_mount: Option<Option<Mount>>,
     /// Final path (canonical) -> where it is built, in path order.
     folders: BTreeMap<PathBuf, PathBuf>,
 }
@@ -60,6 +62,7 @@ impl NewFolders {
             root: root.to_path_buf(),
             staging: None,
             _lock: None,
+            root_mount: None,
             folders: BTreeMap::new(),
         }
     }
@@ -78,7 +81,9 @@ impl NewFolders {
         if let Some(built) = self.get(path) {
             return Ok(Some(built));
         }
-        if !same_mount(&self.root, path.parent().unwrap_or(&self.root)) {
+        let root_mount = *self.root_mount.get_or_insert_with(|| mount(&self.root));
+        let parent_mount = mount(path.parent().unwrap_or(&self.root));
+        if !same_mount(root_mount, parent_mount) {
             return Ok(None);
         }
         let staging = match &self.staging {
@@ -237,27 +242,32 @@ pub(super) fn lock(_: &Path, _: bool) -> io::Result<Option<File>> {
     Ok(None)
 }
 
-/// Whether a folder can be renamed from `a`'s mount to `b`'s: the same device and,
-/// where the system says (`statx`), the same mount (a bind mount of the same device
-/// inside the output is another mount, and a rename across it fails).
+/// Where a path is mounted: its device and, where the system says (`statx`), its
+/// mount (a bind mount of the same device inside the output is another mount).
+type Mount = (u64, Option<u64>);
+
+/// The mount of `path`; `None` where it cannot be read, or there are no device
+/// numbers (not Unix: then no folder is staged).
 #[cfg(unix)]
-fn same_mount(a: &Path, b: &Path) -> bool {
+fn mount(path: &Path) -> Option<Mount> {
     use std::os::unix::fs::MetadataExt;
-    match (fs::metadata(a), fs::metadata(b)) {
-        (Ok(a_meta), Ok(b_meta)) if a_meta.dev() == b_meta.dev() => {
-            match (mount_id(a), mount_id(b)) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            }
+    Some((fs::metadata(path).ok()?.dev(), mount_id(path)))
+}
+
+#[cfg(not(unix))]
+fn mount(_: &Path) -> Option<Mount> {
+    None
+}
+
+/// Whether a folder can be renamed from one mount to the other: the same device, and
+/// the same mount where both are known (a rename across mounts fails).
+fn same_mount(a: Option<Mount>, b: Option<Mount>) -> bool {
+    match (a, b) {
+        (Some((a_device, a_mount)), Some((b_device, b_mount))) => {
+            a_device == b_device && (a_mount.is_none() || b_mount.is_none() || a_mount == b_mount)
         }
         _ => false,
     }
-}
-
-/// Elsewhere a folder is never staged (no device numbers to compare).
-#[cfg(not(unix))]
-fn same_mount(_: &Path, _: &Path) -> bool {
-    false
 }
 
 /// The mount a path is on, where the kernel says (`statx`, Linux 5.8 and later).

@@ -251,7 +251,13 @@ impl OutputDir {
         if let Some(built) = &target.hidden {
             return stage_in_new_folder(relative, target.path, built, bytes, policy);
         }
-        let status = match decide(relative, &target, bytes, policy)? {
+        let status = match decide(
+            relative,
+            &target.path,
+            target.metadata.as_ref(),
+            bytes,
+            policy,
+        )? {
             Decision::Leave(status) => return Ok((status, Staged::Unchanged(target.path))),
             Decision::Write(status) => status,
         };
@@ -281,7 +287,13 @@ impl OutputDir {
         policy: Policy,
     ) -> Result<(FileStatus, Staged), WriteError> {
         let target = self.target(relative, true)?;
-        match decide(relative, &target, bytes, policy)? {
+        match decide(
+            relative,
+            &target.path,
+            target.metadata.as_ref(),
+            bytes,
+            policy,
+        )? {
             Decision::Leave(status) => Ok((status, Staged::Unchanged(target.path))),
             Decision::Write(status) => Ok((
                 status,
@@ -343,13 +355,10 @@ fn stage_in_new_folder(
         Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
         Err(error) => return Err(io_error(&path)(error)),
     }
-    let there = path::Target {
-        folder: None,
-        path: built.to_path_buf(),
-        metadata: fs::symlink_metadata(built).ok(),
-        hidden: None,
-    };
-    let status = match decide(relative, &there, bytes, policy).map_err(|error| match error {
+    let there = fs::symlink_metadata(built).ok();
+    let decided = decide(relative, built, there.as_ref(), bytes, policy);
+    // A folder in the way is named where the user will look for it, not where it is built.
+    let status = match decided.map_err(|error| match error {
         WriteError::NotAFolder { path: relative, .. } => WriteError::NotAFolder {
             path: relative,
             blocker: path.clone(),
@@ -374,24 +383,25 @@ enum Decision {
     Write(FileStatus),
 }
 
-/// Compares what is at the target with `bytes` under `policy`.
+/// Compares what is at `path` (its metadata, not followed) with `bytes` under `policy`.
 fn decide(
     relative: &Path,
-    target: &path::Target,
+    path: &Path,
+    metadata: Option<&fs::Metadata>,
     bytes: &[u8],
     policy: Policy,
 ) -> Result<Decision, WriteError> {
-    match &target.metadata {
+    match metadata {
         // The team's file, whatever it is (a link to theirs, a folder), is theirs; a
         // link to nothing is no file, as `exists` says in `--check`.
-        Some(_) if policy == Policy::CreateOnly && target.path.exists() => {
+        Some(_) if policy == Policy::CreateOnly && path.exists() => {
             Ok(Decision::Leave(FileStatus::UpToDate))
         }
         Some(metadata) if metadata.is_dir() => Err(WriteError::NotAFolder {
             path: relative.to_path_buf(),
-            blocker: target.path.clone(),
+            blocker: path.to_path_buf(),
         }),
-        Some(metadata) if metadata.is_file() && holds(&target.path, metadata, bytes) => {
+        Some(metadata) if metadata.is_file() && holds(path, metadata, bytes) => {
             Ok(Decision::Leave(FileStatus::UpToDate))
         }
         Some(_) => Ok(Decision::Write(FileStatus::Stale)),
