@@ -45,6 +45,14 @@ impl Ids {
         id
     }
 
+    /// Makes room for `count` more ids in the namespace `prefix`. A whole-system view
+    /// asks for tens of thousands: grown by doubling, each table would hold its old
+    /// copy beside the new one while it grows, and end up to twice the size it needs.
+    pub fn reserve(&mut self, prefix: &'static str, count: usize) {
+        self.given.entry(prefix).or_default().reserve(count);
+        self.taken.reserve(count);
+    }
+
     /// `base`, or the first of `base_2`, `base_3`… not taken yet (as
     /// [`crate::names::unique`] does, over a set of inline strings).
     fn unique(&mut self, base: String) -> SmolStr {

@@ -70,14 +70,15 @@ pub(super) fn build_with(
     };
     let mut graph = Graph::new(GraphKind::Flow, title, direction);
     // At most: every service, and an edge per relation and target (parallel ones share).
+    let most_edges = (model.relations.iter())
+        .map(|relation| relation.to.len())
+        .sum::<usize>();
     graph.reserve(
         model.services.len() + super::legend::MOST_NODES,
-        (model.relations.iter())
-            .map(|relation| relation.to.len())
-            .sum::<usize>()
-            + super::legend::MOST_EDGES,
+        most_edges + super::legend::MOST_EDGES,
     );
     let mut ids = Ids::default();
+    ids.reserve("s", model.services.len());
 
     let mut users: BTreeMap<&str, usize> = BTreeMap::new();
     for service in &model.services {
@@ -119,21 +120,21 @@ pub(super) fn build_with(
     }
 
     // Parallel relations share one edge, in spec order of first appearance. The key is
-    // what each end's node id is made from (`node_key`), one to one with the id, and
-    // borrowed from the model: owned id pairs for every relation of a large SRD would
-    // cost more than the edges themselves.
-    let mut at: HashMap<(&str, &str, EdgeKind), usize> = HashMap::new();
+    // what each end's node id is made from (`node_key`, one to one with the id), as a
+    // number: a large SRD has tens of thousands of edges, and a table keyed by the two
+    // names was the largest block of the whole diagram run (2.4 MB at 2,000 services,
+    // with the copy it was growing out of). Sized for every edge up front, it never
+    // grows.
+    let mut ends = Ends::with_capacity(model.services.len());
+    let mut at: HashMap<(u32, u32, EdgeKind), usize> = HashMap::with_capacity(most_edges);
     for (position, relation) in model.relations.iter().enumerate() {
         let kind = edge_kind(relation.kind);
         let from = node_id(model, &mut ids, relation.from.as_str());
+        let from_end = ends.number(node_key(model, relation.from.as_str()));
         for to in &relation.to {
             let (text, idle) = edge(position, relation, to.as_str());
             let to_id = node_id(model, &mut ids, to.as_str());
-            let key = (
-                node_key(model, relation.from.as_str()),
-                node_key(model, to.as_str()),
-                kind,
-            );
+            let key = (from_end, ends.number(node_key(model, to.as_str())), kind);
             let index = *at.entry(key).or_insert_with(|| {
                 graph.edge(from.clone(), to_id, Label::default(), kind);
                 let index = graph.edges.len() - 1;
@@ -151,6 +152,24 @@ pub(super) fn build_with(
         }
     }
     (graph, ids)
+}
+
+/// A number for each edge end (a `node_key`), in the order first asked for.
+struct Ends<'m> {
+    numbers: HashMap<&'m str, u32>,
+}
+
+impl<'m> Ends<'m> {
+    fn with_capacity(capacity: usize) -> Self {
+        Ends {
+            numbers: HashMap::with_capacity(capacity),
+        }
+    }
+
+    fn number(&mut self, key: &'m str) -> u32 {
+        let next = u32::try_from(self.numbers.len()).unwrap_or(u32::MAX);
+        *self.numbers.entry(key).or_insert(next)
+    }
 }
 
 /// The node id of a service; an unknown service (an error finding, so never rendered in
