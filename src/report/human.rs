@@ -210,6 +210,7 @@ pub fn render_model(analysis: &Analysis) -> String {
     }
     let model = &analysis.model;
     let derived = &analysis.derived;
+    let sync_calls = crate::derive::sync_calls(model);
     let _ = writeln!(
         out,
         "system {}: {} services, {} aggregates, {} events, {} commands, {} messages, {} sync calls, {} sagas",
@@ -219,7 +220,7 @@ pub fn render_model(analysis: &Analysis) -> String {
         derived.events.len(),
         derived.commands.len(),
         derived.messages.len(),
-        derived.sync_calls.len(),
+        sync_calls.len(),
         model.sagas.len(),
     );
     section(
@@ -300,7 +301,7 @@ pub fn render_model(analysis: &Analysis) -> String {
     section(
         &mut out,
         "Sync calls",
-        derived.sync_calls.iter().map(|call| {
+        sync_calls.iter().map(|call| {
             let operation = call
                 .operation
                 .as_deref()

@@ -19,7 +19,7 @@ pub struct Report<'a> {
     pub events: &'a [Event],
     pub commands: &'a [Command],
     pub messages: &'a [Message],
-    pub sync_calls: &'a [SyncCall],
+    pub sync_calls: Vec<SyncCall>,
     pub sagas: Vec<SagaReport<'a>>,
     pub findings: Vec<FindingReport<'a>>,
     /// Present when any service declares a `peak`: every service, in spec order.
@@ -104,7 +104,7 @@ pub fn report(analysis: &Analysis) -> Report<'_> {
         events: &analysis.derived.events,
         commands: &analysis.derived.commands,
         messages: &analysis.derived.messages,
-        sync_calls: &analysis.derived.sync_calls,
+        sync_calls: crate::derive::sync_calls(model),
         sagas,
         findings: analysis
             .findings
