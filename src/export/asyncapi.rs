@@ -381,7 +381,7 @@ impl<'m> Catalog<'m> {
             schemas,
         };
         let message_at = catalog.collect_messages(derived);
-        catalog.collect_channels(derived, &message_at);
+        catalog.collect_channels(derived, message_at);
         catalog.index_channels_by_service();
         catalog
     }
@@ -481,7 +481,10 @@ impl<'m> Catalog<'m> {
         }
     }
 
-    fn collect_channels(&mut self, derived: &'m Derived, message_at: &HashMap<&str, usize>) {
+    /// Takes `message_at` (message name -> index) to drop it once the channels' keys are
+    /// wanted: the index, the channels and their wanted keys side by side were the
+    /// export's peak memory.
+    fn collect_channels(&mut self, derived: &'m Derived, message_at: HashMap<&str, usize>) {
         let message_index = |name: &str| message_at.get(name).copied();
         // At most one channel per event, command, reply channel and message.
         let most = derived.events.len() + 2 * derived.commands.len() + derived.messages.len();
@@ -536,6 +539,7 @@ impl<'m> Catalog<'m> {
                 (base, (channel.kind().name(), channel.name()))
             })
             .collect();
+        drop(message_at);
         for (channel, key) in channels.iter_mut().zip(unique_keys(items)) {
             channel.key = key;
         }
