@@ -334,9 +334,13 @@ impl minijinja::value::Object for Items {
         let Items(view, list) = &**self;
         let at = key.as_usize()?;
         match list {
-            List::Services => ServiceItem::new(view, at).map(minijinja::Value::from_object),
+            List::Services => {
+                LazyItem::new(view, Lazy::Service, at).map(minijinja::Value::from_object)
+            }
             List::Data => view.data_type(at).map(minijinja::Value::from_serialize),
-            List::Messages => view.message_type(at).map(minijinja::Value::from_serialize),
+            List::Messages => {
+                LazyItem::new(view, Lazy::Message, at).map(minijinja::Value::from_object)
+            }
             List::Replies => view.reply_enum(at).map(minijinja::Value::from_serialize),
         }
     }
@@ -346,38 +350,58 @@ impl minijinja::value::Object for Items {
     }
 }
 
-/// A service crate in a list of them (the workspace README lists the crates): what
-/// names it is made at once, the rest of it (its aggregates, handlers, sagas) only when
-/// a template reads some of it, since that costs as much as rendering the crate.
+/// An item whose names are made at once and the rest only when a template reads some
+/// of it: a service crate in a list of them (the workspace README lists the crates by
+/// name; the rest of a crate, its aggregates, handlers and sagas, costs as much as
+/// rendering it), or a message type (the contracts' tests name every message; its
+/// fields are the contracts' main cost).
 #[derive(Debug)]
-struct ServiceItem {
+struct LazyItem {
     view: Arc<View>,
+    kind: Lazy,
     at: usize,
     head: minijinja::Value,
     whole: OnceLock<minijinja::Value>,
 }
 
-impl ServiceItem {
-    fn new(view: &Arc<View>, at: usize) -> Option<ServiceItem> {
-        Some(ServiceItem {
-            head: minijinja::Value::from_serialize(view.service_head(at)?),
+#[derive(Debug, Clone, Copy)]
+enum Lazy {
+    Service,
+    Message,
+}
+
+impl LazyItem {
+    fn new(view: &Arc<View>, kind: Lazy, at: usize) -> Option<LazyItem> {
+        let head = match kind {
+            Lazy::Service => minijinja::Value::from_serialize(view.service_head(at)?),
+            Lazy::Message => minijinja::Value::from_serialize(view.message_head(at)?),
+        };
+        Some(LazyItem {
             view: Arc::clone(view),
+            kind,
             at,
+            head,
             whole: OnceLock::new(),
         })
     }
 
     fn whole(&self) -> &minijinja::Value {
         self.whole.get_or_init(|| {
-            self.view.service(self.at).map_or(
-                minijinja::Value::UNDEFINED,
-                minijinja::Value::from_serialize,
-            )
+            let whole = match self.kind {
+                Lazy::Service => self
+                    .view
+                    .service(self.at)
+                    .map(minijinja::Value::from_serialize),
+                Lazy::Message => {
+                    (self.view.message_type(self.at)).map(minijinja::Value::from_serialize)
+                }
+            };
+            whole.unwrap_or(minijinja::Value::UNDEFINED)
         })
     }
 }
 
-impl minijinja::value::Object for ServiceItem {
+impl minijinja::value::Object for LazyItem {
     fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
         let item =
             |value: &minijinja::Value| value.get_item(key).ok().filter(|v| !v.is_undefined());

@@ -38,6 +38,14 @@ pub struct FieldView {
     data: Option<SmolStr>,
 }
 
+/// What names a message type: cheap to make, unlike its fields and doc comment (a
+/// template that lists the messages by name never needs those).
+#[derive(Debug, Serialize)]
+pub struct MessageHead {
+    pub ident: SmolStr,
+    pub wire: SmolStr,
+}
+
 #[derive(Debug, Serialize)]
 pub struct MessageType {
     pub ident: SmolStr,
@@ -544,6 +552,15 @@ impl View {
             wire: entry.name.clone(),
             doc,
             fields: self.message_fields(at),
+        })
+    }
+
+    /// The name and wire name of the `at`th message type.
+    pub fn message_head(&self, at: usize) -> Option<MessageHead> {
+        let entry = self.messages.get(at)?;
+        Some(MessageHead {
+            ident: entry.ident.clone(),
+            wire: entry.name.clone(),
         })
     }
 
