@@ -167,7 +167,7 @@ fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<
         }
     };
     let out = OutputDir::create(dir)?;
-    let mut writer = BatchWriter::new(&out);
+    let mut writer = BatchWriter::for_statuses(&out);
     let mut files = Files {
         writer: &mut writer,
     };
@@ -178,7 +178,7 @@ fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<
         // Dropping the writer removes what was staged: the folder stays as it was.
         Err(Stop::Streamed(error)) => return Err(error.into()),
     };
-    writer.finish()?;
+    writer.finish_statuses()?;
     output::stderr(&format!(
         "wrote {written} diagrams and DIAGRAMS.md to {}\n",
         dir.display()

@@ -456,7 +456,7 @@ pub fn update(
     let earlier = generated_files(out)?;
     let mut updater = Updater {
         out,
-        writer: (mode == Mode::Write).then(|| BatchWriter::new(out)),
+        writer: (mode == Mode::Write).then(|| BatchWriter::for_statuses(out)),
         files: Rendered::default(),
         checked: Vec::new(),
     };
@@ -468,10 +468,7 @@ pub fn update(
         ..
     } = updater;
     let before = match writer {
-        Some(writer) => {
-            let written = writer.finish_reporting()?;
-            written.into_iter().map(|written| written.before).collect()
-        }
+        Some(writer) => writer.finish_statuses()?,
         None => checked,
     };
     // The earlier generated files, sorted, to find each rendered file among them.

@@ -1023,3 +1023,60 @@ fn a_streamed_file_that_fails_fails_the_batch_even_if_the_caller_goes_on() {
     assert!(names(&dir).is_empty(), "{:?}", names(&dir));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_writer_for_statuses_puts_every_file_in_place_and_reports_each_in_order() {
+    let dir = scratch("for-statuses");
+    let out = OutputDir::create(&dir).unwrap();
+    // Files that are there already: some as they will be written, some not.
+    let status = |n: usize| match (n * n) % 7 {
+        0 | 1 => FileStatus::UpToDate,
+        2 => FileStatus::Stale,
+        _ => FileStatus::Missing,
+    };
+    let contents = |n: usize| {
+        // The first few are large, so their threads finish after the later ones: the
+        // statuses must still come in the order handed over.
+        let size = if n < 3 { 4_000_000 } else { 10 + n * 1_000 };
+        vec![b'a' + (n % 26) as u8; size]
+    };
+    let path = |n: usize| match n % 3 {
+        0 => format!("new/deep/{n}.txt"),
+        _ => format!("top-{n}.txt"),
+    };
+    fs::create_dir(dir.join("new")).unwrap();
+    fs::create_dir(dir.join("new/deep")).unwrap();
+    for n in 0..80 {
+        match status(n) {
+            FileStatus::UpToDate => fs::write(dir.join(path(n)), contents(n)).unwrap(),
+            FileStatus::Stale => fs::write(dir.join(path(n)), "old").unwrap(),
+            _ => {}
+        }
+    }
+    fs::write(dir.join("lonely.txt"), "old").unwrap();
+    let mut writer = BatchWriter::for_statuses(&out);
+    for n in 0..80 {
+        writer.write(path(n), contents(n));
+    }
+    writer.write("fresh/one.txt", "in a new folder");
+    writer.write("lonely.txt", "new");
+    let mut expected: Vec<FileStatus> = (0..80).map(status).collect();
+    expected.extend([FileStatus::Missing, FileStatus::Stale]);
+    assert_eq!(writer.finish_statuses().unwrap(), expected);
+    for n in 0..80 {
+        assert_eq!(
+            fs::read(dir.join(path(n))).unwrap(),
+            contents(n),
+            "{}",
+            path(n)
+        );
+    }
+    assert_eq!(
+        fs::read(dir.join("fresh/one.txt")).unwrap(),
+        b"in a new folder"
+    );
+    assert_eq!(fs::read(dir.join("lonely.txt")).unwrap(), b"new");
+    // No staging folder or temporary file is left: new, fresh, lonely and the tops.
+    let names = fs::read_dir(&dir).unwrap().count();
+    assert_eq!(names, 3 + (0..80).filter(|n| n % 3 != 0).count());
+}
