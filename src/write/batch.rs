@@ -19,10 +19,11 @@
 //! ext4's inode allocator spends up to a millisecond per new file; eight threads
 //! overlap those waits (measured: 2,000 files in 1.5 s on one thread, 0.2 s on eight).
 //! On a quiet disk they cost nothing: one or eight threads write `generate`'s 18,000
-//! files for 2,000 services in the same time. The queue is bounded, so at most
-//! [`QUEUED`] files wait in memory: the caller can render one file at a time without
-//! holding them all. Files go to the threads [`BATCH`] at a time: one by one, the
-//! threads' turns on the queue cost more `futex` calls than the files cost `write`s.
+//! files for 2,000 services in the same time. The queue is bounded, so a few batches
+//! wait in memory: the caller can render one file at a time without holding them all.
+//! Files go to the threads [`BATCH`] at a time, or fewer once they hold
+//! [`BATCH_BYTES`]: one by one, the threads' turns on the queue cost more `futex`
+//! calls than the files cost `write`s.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -45,8 +46,9 @@ const BATCH: usize = 16;
 /// A batch is also sent once its files hold this many bytes. Files wait in the queue,
 /// in each thread's hands and in the batch being filled: bounded by count alone, that
 /// was 200 files, 3.6 MB of `generate`'s 17 KB crate files, more than a fifth of its
-/// peak memory at 2,000 services. Bounded by bytes too, it is at most about 1 MB, and
-/// small files (most diagrams are 3 KB) still go sixteen at a time.
+/// peak memory at 2,000 services. Bounded by bytes too, it is about 1 MB (more only by
+/// files larger than this, each a batch of its own), and small files (most diagrams
+/// are 3 KB) still go sixteen at a time.
 const BATCH_BYTES: usize = 64 * 1024;
 
 /// A file to write, numbered in the order it was handed over.
@@ -74,8 +76,9 @@ struct Outcome {
     failed: Vec<(usize, WriteError)>,
 }
 
-/// A run of files one thread staged, numbered from `first` on (a batch is handed
-/// over in order).
+/// A run of files one thread staged, numbered from `first` on: a batch holds files
+/// numbered one after the other (a file staged on the caller's thread sends the batch
+/// being filled first, see [`BatchWriter::add_staged`]).
 struct Done {
     first: usize,
     /// What each file was before, in order.
@@ -96,6 +99,7 @@ impl Done {
     }
 
     fn push(&mut self, number: usize, before: FileStatus, staged: Option<Staged>) {
+        debug_assert_eq!(number, self.first + self.statuses.len(), "a run has a gap");
         self.statuses.push(before);
         if let Some(staged) = staged {
             self.staged.push((number, staged));
@@ -268,6 +272,9 @@ impl BatchWriter {
 
     /// Records a failure of the next file handed over: nothing will be put in place.
     fn fail(&mut self, error: WriteError) {
+        // The files queued before it go first, so that each batch's files are numbered
+        // one after the other.
+        self.send_batch();
         let number = self.handed_over;
         self.handed_over += 1;
         self.failed.store(true, Ordering::Relaxed);
@@ -275,7 +282,11 @@ impl BatchWriter {
         outcome.failed.push((number, error));
     }
 
+    /// Records a file staged on the caller's thread as the next file handed over.
     fn add_staged(&mut self, before: FileStatus, staged: Staged) {
+        // The files queued before it go first: a file queued after it must not join
+        // their batch, whose files are numbered one after the other ([`Done`]).
+        self.send_batch();
         let number = self.handed_over;
         self.handed_over += 1;
         let mut done = Done::new(number, 1);
@@ -293,20 +304,33 @@ impl BatchWriter {
     /// the order handed over. On a failure, nothing is put in place (the files created
     /// are removed again) and the failure of the earliest file that failed is returned.
     pub fn finish(self) -> Result<Vec<PathBuf>, WriteError> {
+        debug_assert!(self.keep_paths, "a writer for statuses keeps no paths");
         let written = self.finish_reporting()?;
         Ok(written.into_iter().map(|written| written.path).collect())
     }
 
     /// Waits for every queued file and puts them all in place, as
     /// [`BatchWriter::finish`] does: what each file was before, in the order handed over.
-    pub fn finish_statuses(self) -> Result<Vec<FileStatus>, WriteError> {
-        let written = self.finish_reporting()?;
-        Ok(written.into_iter().map(|written| written.before).collect())
+    pub fn finish_statuses(mut self) -> Result<Vec<FileStatus>, WriteError> {
+        let (before, _) = self.put_in_place(false)?;
+        Ok(before)
     }
 
-    /// [`BatchWriter::finish`], also saying what each file was before (the paths are
-    /// empty for a writer made [`BatchWriter::for_statuses`]).
+    /// [`BatchWriter::finish`], also saying what each file was before. Not for a writer
+    /// made [`BatchWriter::for_statuses`], which keeps no paths.
     pub fn finish_reporting(mut self) -> Result<Vec<Written>, WriteError> {
+        debug_assert!(self.keep_paths, "a writer for statuses keeps no paths");
+        let (before, paths) = self.put_in_place(true)?;
+        Ok(paths
+            .into_iter()
+            .zip(before)
+            .map(|(path, before)| Written { path, before })
+            .collect())
+    }
+
+    /// Waits for every queued file and puts them all in place: what each file was
+    /// before and, if `paths`, where each went, in the order handed over.
+    fn put_in_place(&mut self, paths: bool) -> Result<(Vec<FileStatus>, Vec<PathBuf>), WriteError> {
         self.join();
         let outcome = std::mem::take(&mut *self.outcome.lock().unwrap_or_else(|e| e.into_inner()));
         if let Some((_, error)) = outcome.failed.into_iter().min_by_key(|(number, _)| *number) {
@@ -334,12 +358,8 @@ impl BatchWriter {
             .flat_map(|done| done.statuses.iter().copied())
             .collect();
         let staged = done.into_iter().flat_map(|done| done.staged).collect();
-        let paths = commit_all(staged, count, &self.out)?;
-        Ok(paths
-            .into_iter()
-            .zip(before)
-            .map(|(path, before)| Written { path, before })
-            .collect())
+        let paths = commit_all(staged, paths.then_some(count), &self.out)?;
+        Ok((before, paths))
     }
 
     fn join(&mut self) {
@@ -430,14 +450,14 @@ fn stage(
 
 /// Reveals the new folders, then renames every staged file into place, on the writing
 /// threads' count of threads (a rename waits on the disk too). `staged` holds, by
-/// number, the files of the `count` handed over that kept something to do or their
-/// path ([`kept`]). The paths, in order (empty for a file that kept none); on
+/// number, the files handed over that kept something to do or their path ([`kept`]).
+/// With `count` (the files handed over), their paths, in order; on
 /// a failure, the first failed rename's error (a new folder that cannot be revealed
 /// changes nothing; once they are, the folders, the files renamed before the failure
 /// and every file created stay: each is whole and current).
 fn commit_all(
     staged: Vec<(usize, Staged)>,
-    count: usize,
+    count: Option<usize>,
     out: &OutputDir,
 ) -> Result<Vec<PathBuf>, WriteError> {
     // The new folders first: one that cannot be revealed (its name taken meanwhile)
@@ -448,12 +468,19 @@ fn commit_all(
     // Only the renames are left to do, and only they go to the threads (a copy of
     // every staged file split among them cost as much as the staged files again, at
     // the end of the run, where memory peaks).
-    let mut paths: Vec<PathBuf> = std::iter::repeat_with(PathBuf::new).take(count).collect();
+    let mut paths: Vec<PathBuf> = std::iter::repeat_with(PathBuf::new)
+        .take(count.unwrap_or(0))
+        .collect();
+    let mut path_of = |at: usize, path: PathBuf| {
+        if let Some(slot) = paths.get_mut(at) {
+            *slot = path;
+        }
+    };
     let mut pending = Vec::new();
     for (at, staged) in staged {
         match staged {
-            Staged::Created(created) => paths[at] = created.keep(),
-            Staged::Unchanged(path) | Staged::InNewFolder(path) => paths[at] = path,
+            Staged::Created(created) => path_of(at, created.keep()),
+            Staged::Unchanged(path) | Staged::InNewFolder(path) => path_of(at, path),
             Staged::Pending(rename) => pending.push((at, rename)),
         }
     }
@@ -485,7 +512,7 @@ fn commit_all(
     });
     for chunk in renamed {
         for (at, path) in chunk? {
-            paths[at] = path;
+            path_of(at, path);
         }
     }
     Ok(paths)

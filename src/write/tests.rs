@@ -1054,14 +1054,28 @@ fn a_writer_for_statuses_puts_every_file_in_place_and_reports_each_in_order() {
         }
     }
     fs::write(dir.join("lonely.txt"), "old").unwrap();
+    fs::write(dir.join("streamed.txt"), "old").unwrap();
+    fs::write(dir.join("after.txt"), "after").unwrap();
     let mut writer = BatchWriter::for_statuses(&out);
     for n in 0..80 {
         writer.write(path(n), contents(n));
     }
     writer.write("fresh/one.txt", "in a new folder");
+    // Streamed on this thread between files queued before and after it.
+    let streamed = writer.stream("streamed.txt", |file| {
+        file.write_all(b"streamed")
+            .map_err(|e| io_error(Path::new("streamed.txt"))(e))
+    });
+    assert_eq!(streamed.unwrap(), FileStatus::Stale);
+    writer.write("after.txt", "after");
     writer.write("lonely.txt", "new");
     let mut expected: Vec<FileStatus> = (0..80).map(status).collect();
-    expected.extend([FileStatus::Missing, FileStatus::Stale]);
+    expected.extend([
+        FileStatus::Missing,
+        FileStatus::Stale,
+        FileStatus::UpToDate,
+        FileStatus::Stale,
+    ]);
     assert_eq!(writer.finish_statuses().unwrap(), expected);
     for n in 0..80 {
         assert_eq!(
@@ -1076,7 +1090,36 @@ fn a_writer_for_statuses_puts_every_file_in_place_and_reports_each_in_order() {
         b"in a new folder"
     );
     assert_eq!(fs::read(dir.join("lonely.txt")).unwrap(), b"new");
-    // No staging folder or temporary file is left: new, fresh, lonely and the tops.
-    let names = fs::read_dir(&dir).unwrap().count();
-    assert_eq!(names, 3 + (0..80).filter(|n| n % 3 != 0).count());
+    assert_eq!(fs::read(dir.join("streamed.txt")).unwrap(), b"streamed");
+    // No staging folder or temporary file is left anywhere.
+    let count = |folder: &str| fs::read_dir(dir.join(folder)).unwrap().count();
+    let tops = (0..80).filter(|n| n % 3 != 0).count();
+    assert_eq!(
+        count(""),
+        5 + tops,
+        "new, fresh, lonely, streamed, after, the tops"
+    );
+    assert_eq!(count("new/deep"), (0..80).filter(|n| n % 3 == 0).count());
+    assert_eq!(count("fresh"), 1);
+}
+
+#[test]
+fn a_writer_for_statuses_that_fails_puts_nothing_in_place() {
+    let dir = scratch("for-statuses-fails");
+    fs::write(dir.join("kept.txt"), "old").unwrap();
+    fs::write(dir.join("blocker"), "a file, not a folder").unwrap();
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::for_statuses(&out);
+    writer.write("kept.txt", "new");
+    writer.write("added.txt", "new");
+    writer.write("blocker/inside.txt", "cannot be");
+    writer.write("fresh/one.txt", "in a new folder");
+    assert!(writer.finish_statuses().is_err());
+    assert_eq!(fs::read(dir.join("kept.txt")).unwrap(), b"old");
+    let mut names: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["blocker", "kept.txt"]);
 }
