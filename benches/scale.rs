@@ -17,9 +17,10 @@
 //! bill the previous run's cleanup to the next run. A second row runs the command again
 //! over its own output, as CI and editors do: unchanged files are left alone.
 //!
-//! The outputs go under `target/tmp/bench/runs`, or under the folder named by
-//! `EDASMITH_BENCH_RUNS` (a tmpfs such as `/dev/shm/edasmith-bench` takes the disk out
-//! of the figures: what is left is edasmith's own work).
+//! The outputs go under `target/tmp/bench/runs`, or under `edasmith-bench-runs` in the
+//! folder named by `EDASMITH_BENCH_RUNS` (a tmpfs such as `/dev/shm` takes the disk out
+//! of the figures: what is left is edasmith's own work). That subfolder is deleted at
+//! the start and at the end.
 
 mod heap;
 mod spec_gen;
@@ -226,8 +227,10 @@ fn main() {
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench");
     let _ = std::fs::create_dir_all(&scratch);
     // Every run's output, deleted when the bench ends (see the module doc).
-    let folders = std::env::var_os("EDASMITH_BENCH_RUNS")
-        .map_or_else(|| scratch.join("runs"), PathBuf::from);
+    let folders = std::env::var_os("EDASMITH_BENCH_RUNS").map_or_else(
+        || scratch.join("runs"),
+        |base| PathBuf::from(base).join("edasmith-bench-runs"),
+    );
     let _ = std::fs::remove_dir_all(&folders);
     let bare_kb = bare_process_kb();
     let mut rows = Vec::new();

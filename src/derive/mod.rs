@@ -92,7 +92,8 @@ pub struct SyncCall {
     pub operation: Option<SmolStr>,
 }
 
-/// Derives aggregates, events, commands, messages and sync calls from the model.
+/// Derives aggregates, events, commands and messages from the model (the sync calls,
+/// which only the reports list, are [`sync_calls`]).
 pub fn derive(model: &Model) -> Derived {
     let mut derived = Derived {
         commands: collect_commands(model),

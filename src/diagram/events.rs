@@ -33,10 +33,12 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
             + super::legend::MOST_EDGES,
     );
     let mut ids = Ids::default();
-    ids.reserve("a", derived.aggregates.len());
-    ids.reserve("c", derived.commands.len());
-    ids.reserve("e", derived.events.len());
-    ids.reserve("s", model.services.len());
+    ids.reserve(&[
+        ("a", derived.aggregates.len()),
+        ("c", derived.commands.len()),
+        ("e", derived.events.len()),
+        ("s", model.services.len()),
+    ]);
     let mut owner_groups: BTreeMap<String, usize> = BTreeMap::new();
     let mut owner_group = |graph: &mut Graph, ids: &mut Ids, owner: &str| -> usize {
         *owner_groups.entry(owner.to_owned()).or_insert_with(|| {

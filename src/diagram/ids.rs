@@ -45,12 +45,17 @@ impl Ids {
         id
     }
 
-    /// Makes room for `count` more ids in the namespace `prefix`. A whole-system view
-    /// asks for tens of thousands: grown by doubling, each table would hold its old
-    /// copy beside the new one while it grows, and end up to twice the size it needs.
-    pub fn reserve(&mut self, prefix: &'static str, count: usize) {
-        self.given.entry(prefix).or_default().reserve(count);
-        self.taken.reserve(count);
+    /// Makes room for that many more ids in each namespace (`(prefix, count)`). A
+    /// whole-system view asks for tens of thousands: grown by doubling, each table would
+    /// hold its old copy beside the new one while it grows, and end up to twice the
+    /// size it needs.
+    pub fn reserve(&mut self, counts: &[(&'static str, usize)]) {
+        for &(prefix, count) in counts {
+            self.given.entry(prefix).or_default().reserve(count);
+        }
+        // Every namespace's ids are in one set: room for all of them at once.
+        self.taken
+            .reserve(counts.iter().map(|&(_, count)| count).sum());
     }
 
     /// `base`, or the first of `base_2`, `base_3`… not taken yet (as

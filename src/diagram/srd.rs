@@ -78,7 +78,7 @@ pub(super) fn build_with(
         most_edges + super::legend::MOST_EDGES,
     );
     let mut ids = Ids::default();
-    ids.reserve("s", model.services.len());
+    ids.reserve(&[("s", model.services.len())]);
 
     let mut users: BTreeMap<&str, usize> = BTreeMap::new();
     for service in &model.services {
@@ -126,15 +126,17 @@ pub(super) fn build_with(
     // with the copy it was growing out of). Sized for every edge up front, it never
     // grows.
     let mut ends = Ends::with_capacity(model.services.len());
-    let mut at: HashMap<(u32, u32, EdgeKind), usize> = HashMap::with_capacity(most_edges);
+    let mut at: HashMap<(usize, usize, EdgeKind), usize> = HashMap::with_capacity(most_edges);
     for (position, relation) in model.relations.iter().enumerate() {
         let kind = edge_kind(relation.kind);
-        let from = node_id(model, &mut ids, relation.from.as_str());
-        let from_end = ends.number(node_key(model, relation.from.as_str()));
+        let from_key = node_key(model, relation.from.as_str());
+        let from = ids.id("s", from_key);
+        let from_end = ends.number(from_key);
         for to in &relation.to {
             let (text, idle) = edge(position, relation, to.as_str());
-            let to_id = node_id(model, &mut ids, to.as_str());
-            let key = (from_end, ends.number(node_key(model, to.as_str())), kind);
+            let to_key = node_key(model, to.as_str());
+            let to_id = ids.id("s", to_key);
+            let key = (from_end, ends.number(to_key), kind);
             let index = *at.entry(key).or_insert_with(|| {
                 graph.edge(from.clone(), to_id, Label::default(), kind);
                 let index = graph.edges.len() - 1;
@@ -156,7 +158,7 @@ pub(super) fn build_with(
 
 /// A number for each edge end (a `node_key`), in the order first asked for.
 struct Ends<'m> {
-    numbers: HashMap<&'m str, u32>,
+    numbers: HashMap<&'m str, usize>,
 }
 
 impl<'m> Ends<'m> {
@@ -166,8 +168,8 @@ impl<'m> Ends<'m> {
         }
     }
 
-    fn number(&mut self, key: &'m str) -> u32 {
-        let next = u32::try_from(self.numbers.len()).unwrap_or(u32::MAX);
+    fn number(&mut self, key: &'m str) -> usize {
+        let next = self.numbers.len();
         *self.numbers.entry(key).or_insert(next)
     }
 }

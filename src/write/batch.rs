@@ -46,9 +46,9 @@ const BATCH: usize = 16;
 /// A batch is also sent once its files hold this many bytes. Files wait in the queue,
 /// in each thread's hands and in the batch being filled: bounded by count alone, that
 /// was 200 files, 3.6 MB of `generate`'s 17 KB crate files, more than a fifth of its
-/// peak memory at 2,000 services. Bounded by bytes too, it is about 1 MB (more only by
-/// files larger than this, each a batch of its own), and small files (most diagrams
-/// are 3 KB) still go sixteen at a time.
+/// peak memory at 2,000 services. Bounded by bytes too, it is about 1 MB (a batch holds
+/// up to this much plus the file that passes it, so large files make it more), and small
+/// files (most diagrams are 3 KB) still go sixteen at a time.
 const BATCH_BYTES: usize = 64 * 1024;
 
 /// A file to write, numbered in the order it was handed over.
@@ -271,10 +271,10 @@ impl BatchWriter {
     }
 
     /// Records a failure of the next file handed over: nothing will be put in place.
+    /// The batch being filled is not sent: the threads skip every file from now on, so
+    /// the failure reported stays this one, not one of a file queued before it that a
+    /// thread might otherwise still try (and no run is recorded, gap or not).
     fn fail(&mut self, error: WriteError) {
-        // The files queued before it go first, so that each batch's files are numbered
-        // one after the other.
-        self.send_batch();
         let number = self.handed_over;
         self.handed_over += 1;
         self.failed.store(true, Ordering::Relaxed);
@@ -304,7 +304,6 @@ impl BatchWriter {
     /// the order handed over. On a failure, nothing is put in place (the files created
     /// are removed again) and the failure of the earliest file that failed is returned.
     pub fn finish(self) -> Result<Vec<PathBuf>, WriteError> {
-        debug_assert!(self.keep_paths, "a writer for statuses keeps no paths");
         let written = self.finish_reporting()?;
         Ok(written.into_iter().map(|written| written.path).collect())
     }
@@ -316,10 +315,16 @@ impl BatchWriter {
         Ok(before)
     }
 
-    /// [`BatchWriter::finish`], also saying what each file was before. Not for a writer
-    /// made [`BatchWriter::for_statuses`], which keeps no paths.
+    /// [`BatchWriter::finish`], also saying what each file was before. A writer made
+    /// [`BatchWriter::for_statuses`] keeps no paths: for it, this fails (nothing is put
+    /// in place) rather than return paths it does not have.
     pub fn finish_reporting(mut self) -> Result<Vec<Written>, WriteError> {
-        debug_assert!(self.keep_paths, "a writer for statuses keeps no paths");
+        if !self.keep_paths {
+            return Err(WriteError::Io {
+                path: PathBuf::new(),
+                source: io::Error::other("a writer for statuses keeps no paths"),
+            });
+        }
         let (before, paths) = self.put_in_place(true)?;
         Ok(paths
             .into_iter()
@@ -357,7 +362,9 @@ impl BatchWriter {
         let before: Vec<FileStatus> = (done.iter())
             .flat_map(|done| done.statuses.iter().copied())
             .collect();
-        let staged = done.into_iter().flat_map(|done| done.staged).collect();
+        // Sized up front: this is the end of the run, where memory peaks.
+        let mut staged = Vec::with_capacity(done.iter().map(|done| done.staged.len()).sum());
+        staged.extend(done.into_iter().flat_map(|done| done.staged));
         let paths = commit_all(staged, paths.then_some(count), &self.out)?;
         Ok((before, paths))
     }

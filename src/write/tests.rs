@@ -1123,3 +1123,20 @@ fn a_writer_for_statuses_that_fails_puts_nothing_in_place() {
     names.sort();
     assert_eq!(names, ["blocker", "kept.txt"]);
 }
+
+#[test]
+fn a_writer_for_statuses_asked_for_paths_fails_and_puts_nothing_in_place() {
+    let dir = scratch("for-statuses-paths");
+    fs::write(dir.join("kept.txt"), "old").unwrap();
+    let out = OutputDir::create(&dir).unwrap();
+    let mut writer = BatchWriter::for_statuses(&out);
+    writer.write("kept.txt", "new");
+    writer.write("fresh/one.txt", "in a new folder");
+    assert!(writer.finish_reporting().is_err());
+    assert_eq!(fs::read(dir.join("kept.txt")).unwrap(), b"old");
+    let names: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["kept.txt"]);
+}
