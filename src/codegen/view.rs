@@ -540,16 +540,17 @@ impl View {
 
     /// The `at`th message type of the contracts crate.
     pub fn message_type(&self, at: usize) -> Option<MessageType> {
-        let entry = self.messages.get(at)?;
-        let mut doc = vec![format!("`{}`", entry.name)];
+        // Its names are its head's: a template that reads only those gets the same.
+        let MessageHead { ident, wire } = self.message_head(at)?;
+        let mut doc = vec![format!("`{wire}`")];
         let mut roles = values_of(&self.message_roles, at).peekable();
         if roles.peek().is_some() {
             doc.push(String::new());
         }
         doc.extend(roles.map(|role| self.role_doc(role)));
         Some(MessageType {
-            ident: entry.ident.clone(),
-            wire: entry.name.clone(),
+            ident,
+            wire,
             doc,
             fields: self.message_fields(at),
         })
