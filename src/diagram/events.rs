@@ -33,12 +33,18 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
             + super::legend::MOST_EDGES,
     );
     let mut ids = Ids::default();
-    ids.reserve(&[
-        ("a", derived.aggregates.len()),
-        ("c", derived.commands.len()),
-        ("e", derived.events.len()),
-        ("s", model.services.len()),
-    ]);
+    // Commands and events are listed once each by name: their ids are not remembered.
+    let owners = (derived.aggregates.iter())
+        .filter(|aggregate| aggregate.owner.is_some())
+        .count();
+    ids.reserve(
+        &[
+            ("a", derived.aggregates.len()),
+            ("owner", owners),
+            ("s", model.services.len()),
+        ],
+        derived.commands.len() + derived.events.len(),
+    );
     let mut owner_groups: BTreeMap<String, usize> = BTreeMap::new();
     let mut owner_group = |graph: &mut Graph, ids: &mut Ids, owner: &str| -> usize {
         *owner_groups.entry(owner.to_owned()).or_insert_with(|| {
@@ -70,7 +76,7 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
 
     // Services drawn as subscribers or handlers, once each (a set: a large spec has
     // thousands, each looked up for every event it subscribes to).
-    let mut services: HashSet<SmolStr> = HashSet::new();
+    let mut services: HashSet<SmolStr> = HashSet::with_capacity(model.services.len());
     let mut service = |graph: &mut Graph, ids: &mut Ids, name: &str| -> SmolStr {
         let id = node_id(model, ids, name);
         if !services.contains(&id) {
@@ -96,7 +102,7 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
     };
 
     for command in &derived.commands {
-        let id = ids.id("c", &command.name);
+        let id = ids.fresh("c", &command.name);
         let mut label = Label::new(&command.name);
         if !command.senders.is_empty() {
             label.push(&format!("from: {}", command.senders.join(", ")));
@@ -128,7 +134,7 @@ pub fn build(model: &Model, derived: &Derived) -> Graph {
     }
 
     for event in &derived.events {
-        let id = ids.id("e", &event.name);
+        let id = ids.fresh("e", &event.name);
         graph.node(id.clone(), Label::new(&event.name), NodeKind::Event, None);
         let source = event
             .aggregate

@@ -33,11 +33,7 @@ impl Ids {
         if let Some(id) = self.given.get(prefix).and_then(|names| names.get(name)) {
             return id.clone();
         }
-        let base = format!(
-            "{prefix}_{}",
-            bounded(&stable_words(name), '_', MAX_ID_CHARS, name)
-        );
-        let id = self.unique(base);
+        let id = self.fresh(prefix, name);
         self.given
             .entry(prefix)
             .or_default()
@@ -45,17 +41,30 @@ impl Ids {
         id
     }
 
-    /// Makes room for that many more ids in each namespace (`(prefix, count)`). A
-    /// whole-system view asks for tens of thousands: grown by doubling, each table would
-    /// hold its old copy beside the new one while it grows, and end up to twice the
-    /// size it needs.
-    pub fn reserve(&mut self, counts: &[(&'static str, usize)]) {
+    /// The id for a name asked for only once in the namespace `prefix` (the names of
+    /// the derivation's events or commands, each listed once): the id
+    /// [`Ids::id`] would give it, without remembering which name it was given to. The
+    /// events view asks for tens of thousands of them, and a table of names it never
+    /// looks up again was the largest part of its ids.
+    pub fn fresh(&mut self, prefix: &'static str, name: &str) -> SmolStr {
+        let base = format!(
+            "{prefix}_{}",
+            bounded(&stable_words(name), '_', MAX_ID_CHARS, name)
+        );
+        self.unique(base)
+    }
+
+    /// Makes room for that many more ids in each namespace (`(prefix, count)`), and
+    /// for `fresh` more ids given by [`Ids::fresh`]. A whole-system view asks for tens of
+    /// thousands: grown by doubling, each table would hold its old copy beside the new
+    /// one while it grows, and end up to twice the size it needs.
+    pub fn reserve(&mut self, counts: &[(&'static str, usize)], fresh: usize) {
         for &(prefix, count) in counts {
             self.given.entry(prefix).or_default().reserve(count);
         }
         // Every namespace's ids are in one set: room for all of them at once.
-        self.taken
-            .reserve(counts.iter().map(|&(_, count)| count).sum());
+        let remembered: usize = counts.iter().map(|&(_, count)| count).sum();
+        self.taken.reserve(remembered + fresh);
     }
 
     /// `base`, or the first of `base_2`, `base_3`… not taken yet (as

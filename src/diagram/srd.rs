@@ -78,7 +78,7 @@ pub(super) fn build_with(
         most_edges + super::legend::MOST_EDGES,
     );
     let mut ids = Ids::default();
-    ids.reserve(&[("s", model.services.len())]);
+    ids.reserve(&[("s", model.services.len())], 0);
 
     let mut users: BTreeMap<&str, usize> = BTreeMap::new();
     for service in &model.services {
