@@ -7,44 +7,184 @@ use std::borrow::Cow;
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// Index of a file in the [`SourceMap`].
 pub type FileId = u32;
 
 /// A position in one spec file: 1-based line and column (in characters), and the
 /// length of the node in characters (0 when unknown) for underlining.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Span {
-    pub file: FileId,
-    pub line: u32,
-    pub column: u32,
-    pub len: u32,
+///
+/// Packed into 8 bytes: every name in the model keeps a span, and a large spec has
+/// hundreds of thousands of them; as four `u32`s, spans were two fifths of every name
+/// and of every relation. A span whose parts do not fit the packed fields (file 65,536
+/// or later, line past 4,194,303, column past 8,191, length past 4,095: a spec written
+/// on one long line, say) is kept whole in a table for the process, and the span holds
+/// its place there: a position is never clamped. Spans are made while files are parsed,
+/// away from the [`SourceMap`], which is why that table is not in it.
+#[derive(Clone, Copy, Default)]
+pub struct Span(u64);
+
+const FILE_BITS: u32 = 16;
+const LINE_BITS: u32 = 22;
+const COLUMN_BITS: u32 = 13;
+const LEN_BITS: u32 = 12;
+/// Set in a span kept whole in [`WIDE_SPANS`]; the other bits are its index there.
+const WIDE: u64 = 1 << 63;
+
+/// The parts of a span, unpacked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Parts {
+    file: FileId,
+    line: u32,
+    column: u32,
+    len: u32,
+}
+
+/// Spans too large to pack, for the life of the process. Only a degenerate spec adds
+/// to it, and then one entry per node.
+static WIDE_SPANS: Mutex<Vec<Parts>> = Mutex::new(Vec::new());
+
+fn wide_spans() -> std::sync::MutexGuard<'static, Vec<Parts>> {
+    // The table is only ever pushed to: a panic elsewhere cannot leave it half-changed.
+    WIDE_SPANS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn fits(value: u32, bits: u32) -> bool {
+    value < 1 << bits
 }
 
 impl Span {
     pub fn new(file: FileId, line: u32, column: u32, len: u32) -> Self {
-        Span {
+        let parts = Parts {
             file,
             line,
             column,
             len,
+        };
+        if fits(file, FILE_BITS)
+            && fits(line, LINE_BITS)
+            && fits(column, COLUMN_BITS)
+            && fits(len, LEN_BITS)
+        {
+            let packed = u64::from(file) << (LINE_BITS + COLUMN_BITS + LEN_BITS)
+                | u64::from(line) << (COLUMN_BITS + LEN_BITS)
+                | u64::from(column) << LEN_BITS
+                | u64::from(len);
+            return Span(packed);
         }
+        let mut wide = wide_spans();
+        wide.push(parts);
+        Span(WIDE | (wide.len() - 1) as u64)
+    }
+
+    fn parts(self) -> Parts {
+        if self.0 & WIDE != 0 {
+            let index = usize::try_from(self.0 & !WIDE).unwrap_or(usize::MAX);
+            // Only `new` makes a wide span, after pushing its parts.
+            return wide_spans().get(index).copied().unwrap_or(Parts {
+                file: 0,
+                line: 0,
+                column: 0,
+                len: 0,
+            });
+        }
+        let field = |shift: u32, bits: u32| ((self.0 >> shift) & ((1 << bits) - 1)) as u32;
+        Parts {
+            file: field(LINE_BITS + COLUMN_BITS + LEN_BITS, FILE_BITS),
+            line: field(COLUMN_BITS + LEN_BITS, LINE_BITS),
+            column: field(LEN_BITS, COLUMN_BITS),
+            len: field(0, LEN_BITS),
+        }
+    }
+
+    /// The file the span is in.
+    pub fn file(self) -> FileId {
+        self.parts().file
+    }
+
+    /// The 1-based line (0: unknown).
+    pub fn line(self) -> u32 {
+        self.parts().line
+    }
+
+    /// The 1-based column, in characters.
+    pub fn column(self) -> u32 {
+        self.parts().column
+    }
+
+    /// The node's length in characters (0: unknown).
+    pub fn length(self) -> u32 {
+        self.parts().len
+    }
+
+    /// The same position, in `file`.
+    pub fn set_file(&mut self, file: FileId) {
+        let Parts {
+            line, column, len, ..
+        } = self.parts();
+        *self = Span::new(file, line, column, len);
     }
 
     /// Builds a span from serde-saphyr's location of a node.
     pub fn from_location(file: FileId, location: serde_saphyr::Location) -> Self {
         let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
-        Span {
+        Span::new(
             file,
-            line: clamp(location.line()),
-            column: clamp(location.column()),
-            len: clamp(location.span().len()),
-        }
+            clamp(location.line()),
+            clamp(location.column()),
+            clamp(location.span().len()),
+        )
     }
 
     /// True when the loader could not tell where the node is (line 0).
     pub fn is_known(&self) -> bool {
-        self.line > 0
+        self.line() > 0
+    }
+}
+
+// Compared, hashed and printed by their parts: the same position can be packed, or be
+// kept whole twice, under two different numbers.
+impl PartialEq for Span {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 || self.parts() == other.parts()
+    }
+}
+
+impl Eq for Span {}
+
+impl std::hash::Hash for Span {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl PartialOrd for Span {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Span {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+impl std::fmt::Debug for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Parts {
+            file,
+            line,
+            column,
+            len,
+        } = self.parts();
+        f.debug_struct("Span")
+            .field("file", &file)
+            .field("line", &line)
+            .field("column", &column)
+            .field("len", &len)
+            .finish()
     }
 }
 
@@ -210,6 +350,62 @@ mod tests {
         let path = dir.join(name);
         fs::write(&path, text).unwrap();
         path
+    }
+
+    #[test]
+    fn a_span_keeps_every_part_packed_or_whole() {
+        let limits = [
+            (0, 0, 0, 0),
+            (1, 2, 3, 4),
+            (
+                (1 << FILE_BITS) - 1,
+                (1 << LINE_BITS) - 1,
+                (1 << COLUMN_BITS) - 1,
+                (1 << LEN_BITS) - 1,
+            ),
+            (1 << FILE_BITS, 1, 1, 1),
+            (0, 1 << LINE_BITS, 1, 1),
+            (0, 1, 1 << COLUMN_BITS, 1),
+            (0, 1, 1, 1 << LEN_BITS),
+            (u32::MAX, u32::MAX, u32::MAX, u32::MAX),
+        ];
+        for (file, line, column, len) in limits {
+            let span = Span::new(file, line, column, len);
+            let parts = (span.file(), span.line(), span.column(), span.length());
+            assert_eq!(parts, (file, line, column, len));
+            let mut moved = span;
+            moved.set_file(7);
+            assert_eq!(
+                (moved.file(), moved.line(), moved.column(), moved.length()),
+                (7, line, column, len)
+            );
+        }
+        assert_eq!(std::mem::size_of::<Span>(), 8);
+    }
+
+    #[test]
+    fn spans_compare_by_position_whether_packed_or_whole() {
+        let wide_column = 1 << COLUMN_BITS;
+        let spans = [
+            Span::new(0, 1, 5, 2),
+            Span::new(0, 1, wide_column, 1),
+            Span::new(0, 2, 1, 1),
+            Span::new(1, 1, 1, 0),
+            Span::new(1 << FILE_BITS, 1, 1, 0),
+        ];
+        for pair in spans.windows(2) {
+            assert!(pair[0] < pair[1], "{:?} < {:?}", pair[0], pair[1]);
+        }
+        // The same position kept whole twice is one position.
+        assert_eq!(
+            Span::new(0, 1, wide_column, 1),
+            Span::new(0, 1, wide_column, 1)
+        );
+        assert_ne!(
+            Span::new(0, 1, wide_column, 1),
+            Span::new(0, 1, wide_column, 2)
+        );
+        assert_eq!(Span::default(), Span::new(0, 0, 0, 0));
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn check_folder(folder: &str) {
         let actual: BTreeSet<(u32, String)> = analysis
             .findings
             .iter()
-            .map(|f| (f.span.line, f.rule.to_owned()))
+            .map(|f| (f.span.line(), f.rule.to_owned()))
             .collect();
         let expected = expected(&text);
         if actual != expected || actual.len() != analysis.findings.len() {
@@ -64,8 +64,8 @@ fn check_folder(folder: &str) {
                     format!(
                         "    {}:{}:{} {} [{}] {}",
                         name,
-                        f.span.line,
-                        f.span.column,
+                        f.span.line(),
+                        f.span.column(),
                         f.severity.as_str(),
                         f.rule,
                         f.message
@@ -91,7 +91,7 @@ fn check_folder(folder: &str) {
                 );
             }
             assert!(
-                finding.span.line > 0 && finding.span.column > 0,
+                finding.span.line() > 0 && finding.span.column() > 0,
                 "{name}: {} has no location",
                 finding.rule
             );

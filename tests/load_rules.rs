@@ -27,7 +27,7 @@ relations:
 ",
     );
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].span.line, 3);
+    assert_eq!(found[0].span.line(), 3);
     assert!(
         found[0].message.contains(
             "reaches `stock` (path: flash -> stock (GET /stock)), whose database `catalog-db` \
@@ -93,7 +93,7 @@ relations:
 ",
     );
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].span.line, 3);
+    assert_eq!(found[0].span.line(), 3);
     assert!(
         found[0].message.contains("no finite load"),
         "{}",
@@ -117,7 +117,7 @@ relations:
 ";
     let found = findings("capacity-exceeded", yaml);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].span.line, 3);
+    assert_eq!(found[0].span.line(), 3);
     assert!(found[0].message.contains("(∞%)"), "{}", found[0].message);
 }
 

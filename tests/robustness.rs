@@ -47,7 +47,7 @@ fn analyze_and_render(text: &str) -> usize {
     let analysis = Arc::new(analyze_str("input.yaml", text, &Options::default()));
     for finding in &analysis.findings {
         assert!(
-            finding.span.line >= 1 && finding.span.column >= 1,
+            finding.span.line() >= 1 && finding.span.column() >= 1,
             "a finding without a location: {finding:?}"
         );
         assert!(
@@ -988,7 +988,7 @@ fn the_yaml_budget_reports_limit_exceeded() {
         assert_eq!(rules, ["limit-exceeded"], "{limits:?}");
         let finding = &analysis.findings[0];
         assert!(
-            finding.span.line >= 1 && finding.help.is_some(),
+            finding.span.line() >= 1 && finding.help.is_some(),
             "{finding:?}"
         );
     }

@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     let analysis = Arc::new(analyze_str("fuzz.yaml", text, &Options::default()));
     for finding in &analysis.findings {
         assert!(
-            finding.span.line >= 1 && finding.span.column >= 1,
+            finding.span.line() >= 1 && finding.span.column() >= 1,
             "{finding:?}"
         );
         assert!(

@@ -328,9 +328,9 @@ impl Builder {
     fn location(&self, span: Span) -> String {
         format!(
             "{}:{}:{}",
-            self.model.sources.display_path(span.file),
-            span.line,
-            span.column
+            self.model.sources.display_path(span.file()),
+            span.line(),
+            span.column()
         )
     }
 

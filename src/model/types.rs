@@ -284,9 +284,9 @@ impl RelationDetails {
             .flatten()
             .chain(needs)
             .chain(reply.iter_mut());
-        names.for_each(|name| name.span.file = file);
+        names.for_each(|name| name.span.set_file(file));
         if let Some(span) = reply_span {
-            span.file = file;
+            span.set_file(file);
         }
     }
 
@@ -319,8 +319,8 @@ impl Relation {
             rate,
             details,
         } = self;
-        span.file = file;
-        kind_span.file = file;
+        span.set_file(file);
+        kind_span.set_file(file);
         let single = [
             Some(from),
             message.as_mut(),
@@ -328,9 +328,9 @@ impl Relation {
             operation.as_mut(),
         ];
         let names = single.into_iter().flatten().chain(to.iter_mut());
-        names.for_each(|name| name.span.file = file);
+        names.for_each(|name| name.span.set_file(file));
         if let Some(rate) = rate {
-            rate.span.file = file;
+            rate.span.set_file(file);
         }
         if let Some(details) = details {
             details.set_file(file);

@@ -22,9 +22,9 @@ pub fn render(analysis: &Analysis) -> String {
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},title={}::{}",
-            escape_property(&analysis.model.sources.display_path(finding.span.file)),
-            finding.span.line,
-            finding.span.column,
+            escape_property(&analysis.model.sources.display_path(finding.span.file())),
+            finding.span.line(),
+            finding.span.column(),
             escape_property(finding.rule),
             escape_data(&message),
         );

@@ -103,7 +103,7 @@ fn render_snippet(
     style: Style,
     palette: Palette,
 ) {
-    let path = sources.display_path(span.file);
+    let path = sources.display_path(span.file());
     let gutter = palette.gutter;
     if !span.is_known() {
         let _ = writeln!(out, "  {gutter}-->{gutter:#} {path}");
@@ -112,15 +112,16 @@ fn render_snippet(
     let _ = writeln!(
         out,
         "  {gutter}-->{gutter:#} {path}:{}:{}",
-        span.line, span.column
+        span.line(),
+        span.column()
     );
     let Some(line) = sources
-        .file(span.file)
-        .and_then(|file| file.line(span.line))
+        .file(span.file())
+        .and_then(|file| file.line(span.line()))
     else {
         return;
     };
-    let number = span.line.to_string();
+    let number = span.line().to_string();
     let pad = " ".repeat(number.len());
     let window = SnippetWindow::around(&line, span);
     let indent = " ".repeat(display_width(&window.before));
@@ -149,9 +150,9 @@ impl SnippetWindow {
     const CONTEXT: usize = 60;
 
     fn around(line: &str, span: Span) -> Self {
-        let start = span.column.saturating_sub(1) as usize;
+        let start = span.column().saturating_sub(1) as usize;
         let from = start.saturating_sub(Self::CONTEXT);
-        let node_len = (span.len.max(1) as usize).min(2 * Self::CONTEXT);
+        let node_len = (span.length().max(1) as usize).min(2 * Self::CONTEXT);
         let mut chars = line.chars().skip(from);
         let mut before: String = chars.by_ref().take(start - from).collect();
         let node: String = chars.by_ref().take(node_len).collect();

@@ -125,18 +125,18 @@ pub fn finding_report<'a>(finding: &'a Finding, sources: &SourceMap) -> FindingR
         rule: finding.rule,
         severity: finding.severity,
         message: &finding.message,
-        file: sources.display_path(finding.span.file),
-        line: finding.span.line,
-        column: finding.span.column,
+        file: sources.display_path(finding.span.file()),
+        line: finding.span.line(),
+        column: finding.span.column(),
         help: finding.help.as_deref(),
         related: finding
             .related
             .iter()
             .map(|related| RelatedReport {
                 message: &related.message,
-                file: sources.display_path(related.span.file),
-                line: related.span.line,
-                column: related.span.column,
+                file: sources.display_path(related.span.file()),
+                line: related.span.line(),
+                column: related.span.column(),
             })
             .collect(),
     }

@@ -93,13 +93,12 @@ fn result(finding: &Finding, rule_index: Option<usize>, sources: &SourceMap, roo
         text.push_str("\nhelp: ");
         text.push_str(help);
     }
-    let mut region =
-        json!({ "startLine": finding.span.line.max(1), "startColumn": finding.span.column.max(1) });
-    if finding.span.len > 0 {
-        region["endColumn"] = json!(finding.span.column.max(1) + finding.span.len);
+    let mut region = json!({ "startLine": finding.span.line().max(1), "startColumn": finding.span.column().max(1) });
+    if finding.span.length() > 0 {
+        region["endColumn"] = json!(finding.span.column().max(1) + finding.span.length());
     }
     let uri = sources
-        .file(finding.span.file)
+        .file(finding.span.file())
         .map(|file| relative_uri(&file.path, root))
         .unwrap_or_default();
     let mut result = json!({

@@ -48,11 +48,12 @@ impl<T> Located<T> {
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<T>::deserialize(deserializer)?;
-        let location = Span::from_location(0, spanned.referenced);
+        let location = spanned.referenced;
+        let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
         let position = Position {
-            line: location.line,
-            column: location.column,
-            len: location.len,
+            line: clamp(location.line()),
+            column: clamp(location.column()),
+            len: clamp(location.span().len()),
         };
         Ok(Located {
             value: spanned.value,
