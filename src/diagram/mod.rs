@@ -342,7 +342,7 @@ pub fn draw_all<S: Sink>(
     formats: &[Format],
     sink: &mut S,
 ) -> Result<usize, S::Error> {
-    let renderer = Renderer::new(analysis);
+    let mut renderer = Renderer::new(analysis);
     let mut drawn = 0;
     for (view, subjects) in selection.drawn(analysis) {
         for subject in &subjects {
@@ -350,6 +350,11 @@ pub fn draw_all<S: Sink>(
             drawn += formats.len();
         }
     }
+    // The page draws the whole-system views again before it reaches the sagas (in the
+    // default order of views): the saga
+    // lookup (0.7 MB at 2,000 services) is dropped here and made again for the page's
+    // sagas, so that it is not held beside those graphs.
+    renderer.sagas = OnceCell::new();
     sink.stream(PAGE, &mut |out| {
         through_io(out, |out| page(&renderer, selection, formats, out))
     })?;

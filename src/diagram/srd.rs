@@ -126,7 +126,9 @@ pub(super) fn build_with(
     // with the copy it was growing out of). Sized for every edge up front, it never
     // grows.
     let mut ends = Ends::with_capacity(model.services.len());
-    let mut at: HashMap<(usize, usize, EdgeKind), usize> = HashMap::with_capacity(most_edges);
+    // Numbers of 32 bits halve the table: no spec that fits in memory has 2^32 relations
+    // (a relation takes over 200 bytes).
+    let mut at: HashMap<(u32, u32, EdgeKind), u32> = HashMap::with_capacity(most_edges);
     for (position, relation) in model.relations.iter().enumerate() {
         let kind = edge_kind(relation.kind);
         let from_key = node_key(model, relation.from.as_str());
@@ -142,9 +144,9 @@ pub(super) fn build_with(
                 let index = graph.edges.len() - 1;
                 // Faint until one of its relations carries something.
                 graph.edges[index].faint = true;
-                index
+                index as u32
             });
-            let edge = &mut graph.edges[index];
+            let edge = &mut graph.edges[index as usize];
             edge.faint &= idle;
             if let Some(text) = &text
                 && !edge.label.lines().any(|line| line == text)
@@ -158,7 +160,7 @@ pub(super) fn build_with(
 
 /// A number for each edge end (a `node_key`), in the order first asked for.
 struct Ends<'m> {
-    numbers: HashMap<&'m str, usize>,
+    numbers: HashMap<&'m str, u32>,
 }
 
 impl<'m> Ends<'m> {
@@ -168,8 +170,8 @@ impl<'m> Ends<'m> {
         }
     }
 
-    fn number(&mut self, key: &'m str) -> usize {
-        let next = self.numbers.len();
+    fn number(&mut self, key: &'m str) -> u32 {
+        let next = self.numbers.len() as u32;
         *self.numbers.entry(key).or_insert(next)
     }
 }
