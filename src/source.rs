@@ -17,20 +17,67 @@ pub type FileId = u32;
 ///
 /// Packed into 8 bytes: every name in the model keeps a span, and a large spec has
 /// hundreds of thousands of them; as four `u32`s, spans were two fifths of every name
-/// and of every relation. A span whose parts do not fit the packed fields (file 65,536
-/// or later, line past 4,194,303, column past 8,191, length past 4,095: a spec written
-/// on one long line, say) is kept whole in a table for the process, and the span holds
-/// its place there: a position is never clamped. Spans are made while files are parsed,
-/// away from the [`SourceMap`], which is why that table is not in it.
+/// and of every relation. Two layouts share the `u64` (see [`TALL`] and [`LONG`]): one
+/// for the many short lines of a YAML file, one for the few long lines of a spec
+/// written as JSON (which is YAML; a generated one is often a single line). A span
+/// that fits neither (file 65,536 or later, a node longer than 2,047 characters, a
+/// column past 8,191 on a line past 255) is kept whole in a table for the process,
+/// and the span holds its place there: a position is never clamped. Spans are made
+/// while files are parsed, away from the [`SourceMap`], which is why that table is not
+/// in it.
 #[derive(Clone, Copy, Default)]
 pub struct Span(u64);
 
 const FILE_BITS: u32 = 16;
-const LINE_BITS: u32 = 22;
-const COLUMN_BITS: u32 = 13;
-const LEN_BITS: u32 = 12;
+const LEN_BITS: u32 = 11;
 /// Set in a span kept whole in [`WIDE_SPANS`]; the other bits are its index there.
 const WIDE: u64 = 1 << 63;
+/// Set in a span packed in the [`LONG`] layout.
+const LONG_LAYOUT: u64 = 1 << 62;
+
+/// How a packed span splits the 62 bits below its flags: file, line, column and
+/// length, from the top.
+struct Layout {
+    line_bits: u32,
+    column_bits: u32,
+}
+
+/// Lines up to 4,194,303, columns up to 8,191.
+const TALL: Layout = Layout {
+    line_bits: 22,
+    column_bits: 13,
+};
+
+/// Lines up to 255, columns up to 134,217,727 (a 64 MiB file on one line).
+const LONG: Layout = Layout {
+    line_bits: 8,
+    column_bits: 27,
+};
+
+impl Layout {
+    fn pack(&self, parts: Parts) -> Option<u64> {
+        let fits = fits(parts.file, FILE_BITS)
+            && fits(parts.line, self.line_bits)
+            && fits(parts.column, self.column_bits)
+            && fits(parts.len, LEN_BITS);
+        fits.then(|| {
+            u64::from(parts.file) << (self.line_bits + self.column_bits + LEN_BITS)
+                | u64::from(parts.line) << (self.column_bits + LEN_BITS)
+                | u64::from(parts.column) << LEN_BITS
+                | u64::from(parts.len)
+        })
+    }
+
+    fn unpack(&self, packed: u64) -> Parts {
+        let field = |shift: u32, bits: u32| ((packed >> shift) & ((1 << bits) - 1)) as u32;
+        Parts {
+            file: field(self.line_bits + self.column_bits + LEN_BITS, FILE_BITS),
+            line: field(self.column_bits + LEN_BITS, self.line_bits),
+            column: field(LEN_BITS, self.column_bits),
+            len: field(0, LEN_BITS),
+        }
+    }
+}
 
 /// The parts of a span, unpacked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -41,8 +88,8 @@ struct Parts {
     len: u32,
 }
 
-/// Spans too large to pack, for the life of the process. Only a degenerate spec adds
-/// to it, and then one entry per node.
+/// Spans too large to pack, for the life of the process: an entry for each such span
+/// made (and one more when it is moved to its file, see [`Span::set_file`]).
 static WIDE_SPANS: Mutex<Vec<Parts>> = Mutex::new(Vec::new());
 
 fn wide_spans() -> std::sync::MutexGuard<'static, Vec<Parts>> {
@@ -62,16 +109,11 @@ impl Span {
             column,
             len,
         };
-        if fits(file, FILE_BITS)
-            && fits(line, LINE_BITS)
-            && fits(column, COLUMN_BITS)
-            && fits(len, LEN_BITS)
-        {
-            let packed = u64::from(file) << (LINE_BITS + COLUMN_BITS + LEN_BITS)
-                | u64::from(line) << (COLUMN_BITS + LEN_BITS)
-                | u64::from(column) << LEN_BITS
-                | u64::from(len);
+        if let Some(packed) = TALL.pack(parts) {
             return Span(packed);
+        }
+        if let Some(packed) = LONG.pack(parts) {
+            return Span(LONG_LAYOUT | packed);
         }
         let mut wide = wide_spans();
         wide.push(parts);
@@ -89,13 +131,10 @@ impl Span {
                 len: 0,
             });
         }
-        let field = |shift: u32, bits: u32| ((self.0 >> shift) & ((1 << bits) - 1)) as u32;
-        Parts {
-            file: field(LINE_BITS + COLUMN_BITS + LEN_BITS, FILE_BITS),
-            line: field(COLUMN_BITS + LEN_BITS, LINE_BITS),
-            column: field(LEN_BITS, COLUMN_BITS),
-            len: field(0, LEN_BITS),
+        if self.0 & LONG_LAYOUT != 0 {
+            return LONG.unpack(self.0);
         }
+        TALL.unpack(self.0)
     }
 
     /// The file the span is in.
@@ -118,7 +157,8 @@ impl Span {
         self.parts().len
     }
 
-    /// The same position, in `file`.
+    /// The same position, in `file`. A span kept whole is kept again, as a new entry:
+    /// changing its entry in place would move every copy of the span too.
     pub fn set_file(&mut self, file: FileId) {
         let Parts {
             line, column, len, ..
@@ -354,42 +394,52 @@ mod tests {
 
     #[test]
     fn a_span_keeps_every_part_packed_or_whole() {
-        let limits = [
-            (0, 0, 0, 0),
-            (1, 2, 3, 4),
-            (
-                (1 << FILE_BITS) - 1,
-                (1 << LINE_BITS) - 1,
-                (1 << COLUMN_BITS) - 1,
-                (1 << LEN_BITS) - 1,
-            ),
-            (1 << FILE_BITS, 1, 1, 1),
-            (0, 1 << LINE_BITS, 1, 1),
-            (0, 1, 1 << COLUMN_BITS, 1),
-            (0, 1, 1, 1 << LEN_BITS),
-            (u32::MAX, u32::MAX, u32::MAX, u32::MAX),
+        let most = |bits: u32| (1u32 << bits) - 1;
+        let tall_most = (most(FILE_BITS), most(22), most(13), most(LEN_BITS));
+        let long_most = (most(FILE_BITS), most(8), most(27), most(LEN_BITS));
+        let cases = [
+            ((0, 0, 0, 0), "tall"),
+            ((1, 2, 3, 4), "tall"),
+            (tall_most, "tall"),
+            ((0, 1, 1 << 13, 1), "long"),
+            (long_most, "long"),
+            ((1 << FILE_BITS, 1, 1, 1), "wide"),
+            ((0, 1 << 22, 1, 1), "wide"),
+            ((0, 1 << 8, 1 << 13, 1), "wide"),
+            ((0, 1, 1 << 27, 1), "wide"),
+            ((0, 1, 1, 1 << LEN_BITS), "wide"),
+            ((u32::MAX, u32::MAX, u32::MAX, u32::MAX), "wide"),
         ];
-        for (file, line, column, len) in limits {
+        for ((file, line, column, len), layout) in cases {
             let span = Span::new(file, line, column, len);
+            let made = match (span.0 & WIDE != 0, span.0 & LONG_LAYOUT != 0) {
+                (true, _) => "wide",
+                (false, true) => "long",
+                (false, false) => "tall",
+            };
+            assert_eq!(made, layout, "{span:?}");
             let parts = (span.file(), span.line(), span.column(), span.length());
             assert_eq!(parts, (file, line, column, len));
             let mut moved = span;
             moved.set_file(7);
+            let moved_parts = (moved.file(), moved.line(), moved.column(), moved.length());
+            assert_eq!(moved_parts, (7, line, column, len));
             assert_eq!(
-                (moved.file(), moved.line(), moved.column(), moved.length()),
-                (7, line, column, len)
+                span.file(),
+                file,
+                "moving a copy leaves the span where it was"
             );
         }
         assert_eq!(std::mem::size_of::<Span>(), 8);
     }
 
     #[test]
-    fn spans_compare_by_position_whether_packed_or_whole() {
-        let wide_column = 1 << COLUMN_BITS;
+    fn spans_compare_by_position_whatever_their_layout() {
         let spans = [
             Span::new(0, 1, 5, 2),
-            Span::new(0, 1, wide_column, 1),
+            Span::new(0, 1, 1 << 13, 1),
             Span::new(0, 2, 1, 1),
+            Span::new(0, 1 << 8, 1 << 13, 1),
             Span::new(1, 1, 1, 0),
             Span::new(1 << FILE_BITS, 1, 1, 0),
         ];
@@ -397,14 +447,9 @@ mod tests {
             assert!(pair[0] < pair[1], "{:?} < {:?}", pair[0], pair[1]);
         }
         // The same position kept whole twice is one position.
-        assert_eq!(
-            Span::new(0, 1, wide_column, 1),
-            Span::new(0, 1, wide_column, 1)
-        );
-        assert_ne!(
-            Span::new(0, 1, wide_column, 1),
-            Span::new(0, 1, wide_column, 2)
-        );
+        let wide = || Span::new(0, 1 << 8, 1 << 13, 1);
+        assert_eq!(wide(), wide());
+        assert_ne!(wide(), Span::new(0, 1 << 8, 1 << 13, 2));
         assert_eq!(Span::default(), Span::new(0, 0, 0, 0));
     }
 

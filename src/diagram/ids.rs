@@ -42,8 +42,9 @@ impl Ids {
     }
 
     /// The id for a name asked for only once in the namespace `prefix` (the names of
-    /// the derivation's events or commands, each listed once): the id
-    /// [`Ids::id`] would give it, without remembering which name it was given to. The
+    /// the derivation's events or commands, each listed once): the id [`Ids::id`] would
+    /// give it, without remembering which name it was given to. So the name must not be
+    /// asked for again in that namespace, by either call: it would get another id. The
     /// events view asks for tens of thousands of them, and a table of names it never
     /// looks up again was the largest part of its ids.
     pub fn fresh(&mut self, prefix: &'static str, name: &str) -> SmolStr {

@@ -126,8 +126,8 @@ pub(super) fn build_with(
     // with the copy it was growing out of). Sized for every edge up front, it never
     // grows.
     let mut ends = Ends::with_capacity(model.services.len());
-    // Numbers of 32 bits halve the table: no spec that fits in memory has 2^32 relations
-    // (a relation takes over 200 bytes).
+    // Numbers of 32 bits halve the table: no spec that fits in memory has 2^32 edge ends
+    // or edges (one per relation and target: a relation takes over 200 bytes).
     let mut at: HashMap<(u32, u32, EdgeKind), u32> = HashMap::with_capacity(most_edges);
     for (position, relation) in model.relations.iter().enumerate() {
         let kind = edge_kind(relation.kind);
@@ -144,7 +144,7 @@ pub(super) fn build_with(
                 let index = graph.edges.len() - 1;
                 // Faint until one of its relations carries something.
                 graph.edges[index].faint = true;
-                index as u32
+                u32::try_from(index).expect("fewer than 2^32 edges")
             });
             let edge = &mut graph.edges[index as usize];
             edge.faint &= idle;
@@ -171,7 +171,7 @@ impl<'m> Ends<'m> {
     }
 
     fn number(&mut self, key: &'m str) -> u32 {
-        let next = self.numbers.len() as u32;
+        let next = u32::try_from(self.numbers.len()).expect("fewer than 2^32 edge ends");
         *self.numbers.entry(key).or_insert(next)
     }
 }
