@@ -194,7 +194,7 @@ const FIXED_COST_SERVICES: usize = 10;
 /// [`FIXED_COST_SERVICES`] services (12 KB), by command name.
 ///
 /// A process costs memory that no spec adds to: the binary's code pages the command
-/// touches, the runtime, the threads' stacks. On this machine that is 6-7.5 MB per
+/// touches, the runtime, the threads' stacks. On this machine that is 6.3-8.2 MB per
 /// command, more than 10x a 0.6 MB spec allows before anything is read: a bare process
 /// (`edasmith --version`) alone is 3.4 MB, and it touches little of the code. The spec's
 /// own cost is what a command takes above this, and is what the memory target is held

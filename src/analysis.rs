@@ -98,19 +98,6 @@ pub fn analyze(mut loaded: LoadedSpec, options: &Options) -> Analysis {
 
 fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (
-            a.span.file(),
-            a.span.line(),
-            a.span.column(),
-            a.rule,
-            &a.message,
-        )
-            .cmp(&(
-                b.span.file(),
-                b.span.line(),
-                b.span.column(),
-                b.rule,
-                &b.message,
-            ))
+        (a.span.start(), a.rule, &a.message).cmp(&(b.span.start(), b.rule, &b.message))
     });
 }

@@ -137,6 +137,14 @@ impl Span {
         TALL.unpack(self.0)
     }
 
+    /// Where the span starts: file, line and column, unpacked once (for sorting).
+    pub fn start(self) -> (FileId, u32, u32) {
+        let Parts {
+            file, line, column, ..
+        } = self.parts();
+        (file, line, column)
+    }
+
     /// The file the span is in.
     pub fn file(self) -> FileId {
         self.parts().file
@@ -164,17 +172,6 @@ impl Span {
             line, column, len, ..
         } = self.parts();
         *self = Span::new(file, line, column, len);
-    }
-
-    /// Builds a span from serde-saphyr's location of a node.
-    pub fn from_location(file: FileId, location: serde_saphyr::Location) -> Self {
-        let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
-        Span::new(
-            file,
-            clamp(location.line()),
-            clamp(location.column()),
-            clamp(location.span().len()),
-        )
     }
 
     /// True when the loader could not tell where the node is (line 0).

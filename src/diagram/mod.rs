@@ -351,9 +351,9 @@ pub fn draw_all<S: Sink>(
         }
     }
     // The page draws the whole-system views again before it reaches the sagas (in the
-    // default order of views): the saga
-    // lookup (0.7 MB at 2,000 services) is dropped here and made again for the page's
-    // sagas, so that it is not held beside those graphs.
+    // default order of views): the saga lookup (0.7 MB at 2,000 services) is dropped
+    // here and made again for the page's sagas, so that it is not held beside those
+    // graphs.
     renderer.sagas = OnceCell::new();
     sink.stream(PAGE, &mut |out| {
         through_io(out, |out| page(&renderer, selection, formats, out))

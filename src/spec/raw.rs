@@ -33,31 +33,36 @@ pub struct Position {
     pub len: u32,
 }
 
+impl Position {
+    /// Where serde-saphyr located a node (a count past `u32::MAX` is kept as that).
+    pub fn from_location(location: serde_saphyr::Location) -> Self {
+        let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        Position {
+            line: clamp(location.line()),
+            column: clamp(location.column()),
+            len: clamp(location.span().len()),
+        }
+    }
+
+    /// This position, in `file`.
+    pub fn span(self, file: FileId) -> Span {
+        Span::new(file, self.line, self.column, self.len)
+    }
+}
+
 impl<T> Located<T> {
     /// Where the value is, in `file`.
     pub fn span(&self, file: FileId) -> Span {
-        Span::new(
-            file,
-            self.position.line,
-            self.position.column,
-            self.position.len,
-        )
+        self.position.span(file)
     }
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<T>::deserialize(deserializer)?;
-        let location = spanned.referenced;
-        let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
-        let position = Position {
-            line: clamp(location.line()),
-            column: clamp(location.column()),
-            len: clamp(location.span().len()),
-        };
         Ok(Located {
             value: spanned.value,
-            position,
+            position: Position::from_location(spanned.referenced),
         })
     }
 }

@@ -4,11 +4,12 @@ use crate::names::did_you_mean_or;
 use crate::report::Finding;
 use crate::rules::structure;
 use crate::source::{FileId, Span};
+use crate::spec::raw::Position;
 
 pub(super) fn to_finding(file_id: FileId, error: &serde_saphyr::Error) -> Finding {
     let span = error
         .location()
-        .map(|location| Span::from_location(file_id, location))
+        .map(|location| Position::from_location(location).span(file_id))
         .unwrap_or_else(|| Span::new(file_id, 1, 1, 0));
     let message = plain_message(error);
     let (meta, help) = classify(&message);
