@@ -346,9 +346,9 @@ pub fn analyze_with(model: &Model, peaks: &[(usize, f64)]) -> LoadTable {
         }
     }
 
-    // Edges, in relation order; the graph holds the sync ones that carry load. At most
-    // one per target: sized once, as the table is kept for the whole run.
-    let mut edges = Vec::with_capacity(model.relations.iter().map(|r| r.to.len()).sum());
+    // Edges, in relation order, one per target; the graph holds the sync ones that carry
+    // load.
+    let mut edges = Vec::new();
     let mut graph: Graph<(), (), petgraph::Directed, u32> =
         Graph::with_capacity(count, model.relations.len());
     for _ in 0..count {
