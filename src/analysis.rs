@@ -5,11 +5,12 @@
 use std::path::PathBuf;
 
 use crate::derive::{self, Derived};
+use crate::diagnostic::{Finding, Summary};
 use crate::load::{self, LoadTable};
 use crate::model::{self, Model};
-use crate::report::{Finding, Summary};
 use crate::rules::{self, Context};
 use crate::saga::{self, CompensationPath};
+use crate::source::SourceMap;
 use crate::spec::{self, Limits, LoadError, LoadedSpec};
 
 /// What to analyze, and how.
@@ -23,11 +24,13 @@ pub struct Options {
 /// The result of one analysis.
 #[derive(Debug)]
 pub struct Analysis {
+    /// The spec files, with their text: where findings are.
+    pub sources: SourceMap,
     pub model: Model,
     pub derived: Derived,
     /// Compensation paths per saga, in the order of `model.sagas`.
     pub compensation_paths: Vec<Vec<CompensationPath>>,
-    /// Sorted by file, line, column.
+    /// Sorted by file, then position.
     pub findings: Vec<Finding>,
     /// The load at the spike from the spec's peaks (empty when the spec did not parse).
     pub load: LoadTable,
@@ -57,36 +60,42 @@ pub fn analyze_str(path: &str, text: &str, options: &Options) -> Analysis {
 }
 
 /// Analyzes loaded spec files.
-pub fn analyze(mut loaded: LoadedSpec, options: &Options) -> Analysis {
-    if !loaded.findings.is_empty() {
+pub fn analyze(loaded: LoadedSpec, options: &Options) -> Analysis {
+    let LoadedSpec {
+        sources,
+        files,
+        findings: mut load_findings,
+    } = loaded;
+    if !load_findings.is_empty() {
         // A file that does not parse would make every reference into it look unknown:
         // report what stopped the parse, and nothing built on a partial model.
-        let mut findings = std::mem::take(&mut loaded.findings);
-        sort(&mut findings);
+        sort(&mut load_findings);
+        let (model, _) = model::build(Vec::new(), &sources);
         return Analysis {
-            model: Model {
-                sources: loaded.sources,
-                ..Model::default()
-            },
+            sources,
+            model,
             derived: Derived::default(),
             compensation_paths: Vec::new(),
-            findings,
+            findings: load_findings,
             load: LoadTable::default(),
             parsed: false,
         };
     }
-    let (model, mut findings) = model::build(loaded);
+    let (model, mut findings) = model::build(files, &sources);
     let derived = derive::derive(&model);
     let load = load::analyze(&model);
+    let (levels, level_findings) = rules::config::read(&model.rule_levels);
+    findings.extend(level_findings);
     findings.extend(rules::check_all(&Context {
         model: &model,
         derived: &derived,
         load: &load,
     }));
-    let mut findings = rules::config::apply(findings, &model.rule_levels, options.deny_warnings);
+    let mut findings = rules::config::apply(findings, &levels, options.deny_warnings);
     sort(&mut findings);
     let compensation_paths = model.sagas.iter().map(saga::compensation_paths).collect();
     Analysis {
+        sources,
         model,
         derived,
         compensation_paths,
@@ -98,6 +107,7 @@ pub fn analyze(mut loaded: LoadedSpec, options: &Options) -> Analysis {
 
 fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.span.start(), a.rule, &a.message).cmp(&(b.span.start(), b.rule, &b.message))
+        let key = |f: &Finding| (f.span.file, f.span.start);
+        (key(a), a.rule, &a.message).cmp(&(key(b), b.rule, &b.message))
     });
 }

@@ -9,8 +9,9 @@ use clap::ValueEnum;
 
 use super::{Outcome, output};
 use edasmith::analysis::Analysis;
+use edasmith::diagnostic::Severity;
 use edasmith::diagram::{self, Format, View};
-use edasmith::report::{self, Severity};
+use edasmith::report;
 use edasmith::rules;
 use edasmith::write::{BatchWriter, OutputDir, WriteError, write_atomic};
 

@@ -10,8 +10,9 @@ use edasmith::model::Model;
 use edasmith::write::{BatchWriter, OutputDir};
 
 use super::{Outcome, output};
+use edasmith::diagnostic::Severity;
 use edasmith::export::{self, Document, asyncapi};
-use edasmith::report::{self, Severity};
+use edasmith::report;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -8,10 +8,11 @@ use clap::ValueEnum;
 
 use super::{Outcome, output};
 use edasmith::analysis::Analysis;
+use edasmith::diagnostic::Severity;
 use edasmith::load::{self, LoadRow};
 use edasmith::model::Model;
 use edasmith::names::did_you_mean_or;
-use edasmith::report::{self, Severity};
+use edasmith::report;
 use edasmith::rules;
 
 #[derive(clap::Args, Debug)]
@@ -92,9 +93,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             output::stdout(&text).context("cannot write the load table")?;
         }
     }
+    let (levels, _) = rules::config::read(&model.rule_levels);
     let findings = rules::config::apply(
         rules::load::capacity_exceeded::findings(model, table),
-        &model.rule_levels,
+        &levels,
         false,
     );
     Ok(
