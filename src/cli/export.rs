@@ -61,7 +61,7 @@ fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
             output::stderr_color(),
         ));
     }
-    if analysis.has_errors() {
+    if analysis.blocks(edasmith::analysis::Output::Export) {
         return Ok(Outcome::Failed);
     }
     let options = asyncapi::Options {
