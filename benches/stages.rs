@@ -81,7 +81,9 @@ fn main() {
     let loaded = stage("load", bytes, || {
         spec::load_str("generated.yaml", &text, &Limits::default())
     });
-    let (model, findings) = stage("model", bytes, || model::build(loaded));
+    let (model, findings) = stage("model", bytes, || {
+        model::build(loaded.files, &loaded.sources)
+    });
     let derived = stage("derive", bytes, || derive::derive(&model));
     let load = stage("load-at-spike", bytes, || edasmith::load::analyze(&model));
     let context = Context {

@@ -1,12 +1,15 @@
 //! edasmith: a design toolkit for event-driven microservice architectures.
 //!
-//! Data flows one way: [`spec`] loads YAML with a span on every node, [`model`] merges
-//! and resolves it, [`derive`] finds aggregates and domain events, [`rules`] and
-//! [`saga`] check it, and [`report`] renders the result.
+//! Data flows one way, and no module imports one above it: [`source`] (the spec files
+//! and byte spans) -> [`diagnostic`] (findings, rule metadata) -> [`spec`] (YAML with a
+//! span on every node) -> [`model`] (merged and resolved) -> [`derive`], [`saga`],
+//! [`load`] -> [`rules`] -> [`analysis`] -> the renderers ([`report`], [`diagram`],
+//! [`export`], [`codegen`]) -> the command line.
 
 pub mod analysis;
 pub mod codegen;
 pub mod derive;
+pub mod diagnostic;
 pub mod diagram;
 pub mod export;
 pub mod load;

@@ -3,13 +3,13 @@
 //! For the fuzzer and the robustness tests: one call reaches every renderer the
 //! commands use, without writing a file. The gating is the commands': reports are
 //! always rendered; diagrams, AsyncAPI documents and generated code only when the
-//! analysis has no error finding (the commands refuse to draw or write a broken spec).
+//! analysis does not block them ([`Analysis::blocks`]).
 
 use std::path::Path;
 
 use std::sync::Arc;
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Output};
 use crate::codegen::{self, TemplateError, Templates};
 use crate::diagram::{self, Format, View};
 use crate::export::{self, ExportError, asyncapi};
@@ -55,20 +55,23 @@ pub fn render_everything_with(
         ),
         ("report.github".to_owned(), report::github::render(analysis)),
     ];
-    if analysis.has_errors() {
-        return Ok(out);
+    if !analysis.blocks(Output::Diagram) {
+        let everything = diagram::Selection::views(&View::ALL);
+        let Ok(_) = diagram::draw_all(analysis, &everything, &Format::ALL, &mut Diagrams(&mut out));
     }
-    let everything = diagram::Selection::views(&View::ALL);
-    let Ok(_) = diagram::draw_all(analysis, &everything, &Format::ALL, &mut Diagrams(&mut out));
-    let catalog = export::Catalog::new(&analysis.model, &analysis.derived);
-    for document in catalog.documents(&asyncapi::Options::default()) {
-        out.push((
-            format!("asyncapi/{}", document.file_name),
-            document.to_yaml()?,
-        ));
+    if !analysis.blocks(Output::Export) {
+        let catalog = export::Catalog::new(&analysis.model, &analysis.derived);
+        for document in catalog.documents(&asyncapi::Options::default()) {
+            out.push((
+                format!("asyncapi/{}", document.file_name),
+                document.to_yaml()?,
+            ));
+        }
     }
-    for file in codegen::render(analysis, templates)? {
-        out.push((format!("generate/{}", file.path), file.contents));
+    if !analysis.blocks(Output::Code) {
+        for file in codegen::render(analysis, templates)? {
+            out.push((format!("generate/{}", file.path), file.contents));
+        }
     }
     Ok(out)
 }

@@ -2,13 +2,16 @@
 //! (a shared database, a synchronous cycle).
 
 use edasmith::analysis::{Options, analyze_str};
-use edasmith::report::Finding;
+use edasmith::diagnostic::Finding;
 
-fn findings(rule: &str, yaml: &str) -> Vec<Finding> {
-    analyze_str("spec.yaml", yaml, &Options::default())
+/// The findings of `rule`, each with its line.
+fn findings(rule: &str, yaml: &str) -> Vec<(u32, Finding)> {
+    let analysis = analyze_str("spec.yaml", yaml, &Options::default());
+    analysis
         .findings
-        .into_iter()
+        .iter()
         .filter(|finding| finding.rule == rule)
+        .map(|finding| (analysis.sources.locate(finding.span).line, finding.clone()))
         .collect()
 }
 
@@ -27,14 +30,14 @@ relations:
 ",
     );
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].span.line(), 3);
+    assert_eq!(found[0].0, 3);
     assert!(
-        found[0].message.contains(
+        found[0].1.message.contains(
             "reaches `stock` (path: flash -> stock (GET /stock)), whose database `catalog-db` \
              the regular entry point `web` also reaches through `catalog`"
         ),
         "{}",
-        found[0].message
+        found[0].1.message
     );
 }
 
@@ -52,6 +55,7 @@ relations:
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0]
+            .1
             .message
             .contains("is itself reached by calls from the regular entry point `web`")
     );
@@ -93,16 +97,16 @@ relations:
 ",
     );
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].span.line(), 3);
+    assert_eq!(found[0].0, 3);
     assert!(
-        found[0].message.contains("no finite load"),
+        found[0].1.message.contains("no finite load"),
         "{}",
-        found[0].message
+        found[0].1.message
     );
     assert!(
-        found[0].message.contains("heaviest path: web -> a"),
+        found[0].1.message.contains("heaviest path: web -> a"),
         "{}",
-        found[0].message
+        found[0].1.message
     );
 }
 
@@ -117,8 +121,12 @@ relations:
 ";
     let found = findings("capacity-exceeded", yaml);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].span.line(), 3);
-    assert!(found[0].message.contains("(∞%)"), "{}", found[0].message);
+    assert_eq!(found[0].0, 3);
+    assert!(
+        found[0].1.message.contains("(∞%)"),
+        "{}",
+        found[0].1.message
+    );
 }
 
 #[test]

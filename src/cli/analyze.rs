@@ -40,7 +40,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let analysis = args.input.analyze(args.deny == Some(Deny::Warnings))?;
     output::note(|| {
         let files: Vec<String> = analysis
-            .model
             .sources
             .files()
             .iter()

@@ -8,10 +8,8 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 
 use super::{Outcome, output};
-use edasmith::analysis::Analysis;
+use edasmith::analysis::{Analysis, Output};
 use edasmith::diagram::{self, Format, View};
-use edasmith::report::{self, Severity};
-use edasmith::rules;
 use edasmith::write::{BatchWriter, OutputDir, WriteError, write_atomic};
 
 #[derive(clap::Args, Debug)]
@@ -86,31 +84,17 @@ impl From<ViewArg> for View {
 /// Analyzes the specs; with no error findings, renders and writes the diagrams.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let analysis = args.input.analyze(false)?;
-    if !analysis.findings.is_empty() {
-        output::stderr(&report::human::render_findings(
-            &analysis,
-            output::stderr_color(),
-        ));
-    }
-    if has_design_errors(&analysis) {
-        // A diagram of a broken spec would draw the mistakes as if they were the design;
-        // an overloaded service is no mistake in the drawing, it is what the load view shows.
-        output::error("the spec has errors: no diagram written");
+    if !super::may_write(
+        &analysis,
+        Output::Diagram,
+        "the spec has errors: no diagram written",
+    ) {
         return Ok(Outcome::Failed);
     }
     match &args.out_dir {
         Some(dir) => write_all(args, &analysis, dir),
         None => print_one_view(args, &analysis),
     }
-}
-
-/// Error findings other than the load rules'. A service over its capacity does not make
-/// the drawing wrong: the load view exists to show it, so such a spec is drawn (`analyze`
-/// and `load` are the commands that fail on it).
-fn has_design_errors(analysis: &Analysis) -> bool {
-    analysis.findings.iter().any(|finding| {
-        finding.severity == Severity::Error && !rules::load::is_load_rule(finding.rule)
-    })
 }
 
 fn print_one_view(args: &Args, analysis: &Analysis) -> anyhow::Result<Outcome> {

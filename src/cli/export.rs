@@ -10,8 +10,9 @@ use edasmith::model::Model;
 use edasmith::write::{BatchWriter, OutputDir};
 
 use super::{Outcome, output};
+use edasmith::diagnostic::Severity;
 use edasmith::export::{self, Document, asyncapi};
-use edasmith::report::{self, Severity};
+use edasmith::report;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -60,7 +61,7 @@ fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
             output::stderr_color(),
         ));
     }
-    if analysis.has_errors() {
+    if analysis.blocks(edasmith::analysis::Output::Export) {
         return Ok(Outcome::Failed);
     }
     let options = asyncapi::Options {

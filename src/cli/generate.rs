@@ -29,7 +29,11 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let mut analysis = args.input.analyze(false)?;
-    if !super::may_write(&analysis, "the spec has errors: nothing generated") {
+    if !super::may_write(
+        &analysis,
+        edasmith::analysis::Output::Code,
+        "the spec has errors: nothing generated",
+    ) {
         return Ok(Outcome::Failed);
     }
     let templates = match &args.templates {

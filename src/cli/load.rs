@@ -3,16 +3,13 @@
 use std::io;
 
 use anstream::ColorChoice;
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use clap::ValueEnum;
 
 use super::{Outcome, output};
-use edasmith::analysis::Analysis;
+use edasmith::analysis::{Options, Output};
 use edasmith::load::{self, LoadRow};
-use edasmith::model::Model;
-use edasmith::names::did_you_mean_or;
-use edasmith::report::{self, Severity};
-use edasmith::rules;
+use edasmith::report;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -56,23 +53,21 @@ fn parse_peak(text: &str) -> Result<(String, f64), String> {
 /// Prints the load table; exit 1 when the spec has other errors (printed instead) or a
 /// service is over its capacity in the scenario.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let analysis = args.input.analyze(false)?;
-    if has_other_errors(&analysis) {
+    let analysis = args.input.analyze_with(Options {
+        peaks: args.peaks.clone(),
+        ..Options::default()
+    })?;
+    if analysis.blocks(Output::Load) {
         output::stderr(&report::human::render_findings(
             &analysis,
             output::stderr_color(),
         ));
         return Ok(Outcome::Failed);
     }
-    let model = &analysis.model;
-    let overrides = resolve_peaks(model, &args.peaks)?;
-    let scenario;
-    let table = if overrides.is_empty() {
-        &analysis.load
-    } else {
-        scenario = load::analyze_with(model, &overrides);
-        &scenario
-    };
+    if let Some(unknown) = analysis.unknown_peak {
+        return Err(unknown.into());
+    }
+    let (model, table) = (&analysis.model, &analysis.load);
     match args.format {
         Format::Human => {
             let color = anstream::AutoStream::choice(&io::stdout()) != ColorChoice::Never;
@@ -92,70 +87,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             output::stdout(&text).context("cannot write the load table")?;
         }
     }
-    let findings = rules::config::apply(
-        rules::load::capacity_exceeded::findings(model, table),
-        &model.rule_levels,
-        false,
-    );
-    Ok(
-        if findings
-            .iter()
-            .any(|finding| finding.severity == Severity::Error)
-        {
-            Outcome::Failed
-        } else {
-            Outcome::Clean
-        },
-    )
-}
-
-fn has_other_errors(analysis: &Analysis) -> bool {
-    !analysis.parsed
-        || analysis.findings.iter().any(|finding| {
-            // Load findings do not stop the table: they are its subject.
-            finding.severity == Severity::Error && !rules::load::is_load_rule(finding.rule)
-        })
-}
-
-/// Service indices for `--peak`: by id, else by display name; unknown ones are a usage
-/// error with a suggestion.
-fn resolve_peaks(model: &Model, peaks: &[(String, f64)]) -> anyhow::Result<Vec<(usize, f64)>> {
-    let mut resolved = Vec::with_capacity(peaks.len());
-    for (id, rps) in peaks {
-        let by_id = model.services.iter().position(|s| s.id.value == *id);
-        let by_name = || {
-            let mut named = model
-                .services
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.name.as_ref().is_some_and(|name| name.value == *id));
-            match (named.next(), named.next()) {
-                (Some((index, _)), None) => Some(index),
-                _ => None,
-            }
-        };
-        match by_id.or_else(by_name) {
-            Some(index) => resolved.push((index, *rps)),
-            None => {
-                let hint =
-                    did_you_mean_or(id, model.services.iter().map(|s| s.id.as_str()), || {
-                        format!(
-                            "the services are: {}",
-                            model
-                                .services
-                                .iter()
-                                .take(12)
-                                .map(|s| format!("`{}`", s.id.value))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    });
-                bail!(
-                    "--peak {id}={}: no service `{id}`; {hint}",
-                    load::format_number(*rps)
-                );
-            }
-        }
-    }
-    Ok(resolved)
+    // What is left are the load rules' findings on the scenario.
+    Ok(if analysis.has_errors() {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    })
 }

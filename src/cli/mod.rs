@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use edasmith::analysis::{self, Analysis, Options};
+use edasmith::analysis::{self, Analysis, Options, Output};
 use edasmith::report;
 use edasmith::spec::Limits;
 
@@ -126,27 +126,36 @@ impl SpecInput {
     /// Loads and analyzes the specs. Only `analyze` passes `deny_warnings`: warnings never
     /// stop an output.
     fn analyze(&self, deny_warnings: bool) -> anyhow::Result<Analysis> {
+        self.analyze_with(Options {
+            deny_warnings,
+            ..Options::default()
+        })
+    }
+
+    /// Loads and analyzes the specs with `options`, the size limit replaced by
+    /// `--max-file-size`.
+    fn analyze_with(&self, options: Options) -> anyhow::Result<Analysis> {
         let options = Options {
             limits: Limits {
                 max_file_bytes: self.max_file_size,
-                ..Limits::default()
+                ..options.limits
             },
-            deny_warnings,
+            ..options
         };
         Ok(analysis::analyze_paths(&self.specs, &options)?)
     }
 }
 
-/// Prints the findings to stderr; with an error among them prints `refusal` and returns
-/// false: an output of a broken spec would present its mistakes as the design.
-fn may_write(analysis: &Analysis, refusal: &str) -> bool {
+/// Prints the findings to stderr; when they stop `made` ([`Analysis::blocks`]), prints
+/// `refusal` and returns false.
+fn may_write(analysis: &Analysis, made: Output, refusal: &str) -> bool {
     if !analysis.findings.is_empty() {
         output::stderr(&report::human::render_findings(
             analysis,
             output::stderr_color(),
         ));
     }
-    if analysis.has_errors() {
+    if analysis.blocks(made) {
         output::error(refusal);
         return false;
     }

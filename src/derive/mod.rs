@@ -105,10 +105,7 @@ pub fn derive(model: &Model) -> Derived {
     derived
 }
 
-/// Names in order of first appearance, each once.
-///
-/// The index borrows its keys from the model: the names outlive the derivation, and a
-/// copy of each in the index would only be dropped again at its end.
+/// Items in order of first appearance of their name, each once.
 struct Ordered<'k, T> {
     items: Vec<T>,
     index: HashMap<&'k str, usize>,
@@ -124,15 +121,6 @@ impl<T> Default for Ordered<'_, T> {
 }
 
 impl<'k, T> Ordered<'k, T> {
-    /// Room for `most` items: the list and its index are sized once, not grown by
-    /// doubling (which leaves up to half of each unused at the derivation's peak).
-    fn with_capacity(most: usize) -> Self {
-        Ordered {
-            items: Vec::with_capacity(most),
-            index: HashMap::with_capacity(most),
-        }
-    }
-
     fn entry(&mut self, key: &'k str, make: impl FnOnce() -> T) -> &mut T {
         let next = self.items.len();
         let at = *self.index.entry(key).or_insert(next);
@@ -142,20 +130,15 @@ impl<'k, T> Ordered<'k, T> {
         &mut self.items[at]
     }
 
-    /// The items, without the spare room that growing by doubling left: they are kept
-    /// for the whole run.
-    fn into_items(mut self) -> Vec<T> {
-        self.items.shrink_to_fit();
+    fn into_items(self) -> Vec<T> {
         self.items
     }
 }
 
-/// The names sorted, each once, without spare room: what collecting a `BTreeSet` gives,
-/// without a tree node (hundreds of bytes) per event or command while collecting.
+/// The names sorted, each once.
 fn sorted(mut names: Vec<SmolStr>) -> Vec<SmolStr> {
     names.sort_unstable();
     names.dedup();
-    names.shrink_to_fit();
     names
 }
 
@@ -187,7 +170,7 @@ impl<'m> AsyncData<'m> {
 
 fn collect_aggregates(model: &Model, commands: &[Command]) -> Vec<Aggregate> {
     let async_data = AsyncData::of(model);
-    let mut aggregates: Ordered<Aggregate> = Ordered::with_capacity(model.data.len());
+    let mut aggregates: Ordered<Aggregate> = Ordered::default();
     for data in &model.data {
         let is_async = async_data.concerned.contains(data.id.as_str());
         if !data.has_lifecycle() && !is_async && data.owner.is_none() {
@@ -265,7 +248,6 @@ fn aggregate_events(model: &Model, aggregate: &str, async_data: &AsyncData<'_>) 
             events.push(event.clone());
         }
     }
-    events.shrink_to_fit();
     events
 }
 
@@ -290,9 +272,7 @@ fn suggestions(aggregate: &Aggregate, commands: &[&Command]) -> Vec<SuggestedEve
 }
 
 fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
-    let lifecycle_events: usize = aggregates.iter().map(|a| a.events.len()).sum();
-    let related_events = model.relations_of(RelationKind::Event).count();
-    let mut events: Ordered<Event> = Ordered::with_capacity(lifecycle_events + related_events);
+    let mut events: Ordered<Event> = Ordered::default();
     let new_event = |name: &SmolStr, aggregate: Option<&SmolStr>| Event {
         name: name.clone(),
         aggregate: aggregate.cloned(),
@@ -326,7 +306,6 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
     for event in &mut events.items {
         event.publishers = sorted(std::mem::take(&mut event.publishers));
         event.subscribers = sorted(std::mem::take(&mut event.subscribers));
-        event.relations.shrink_to_fit();
         // A lifecycle event with no relation yet is published by the aggregate's owner.
         event.publisher = event
             .relations
@@ -344,8 +323,7 @@ fn collect_events(model: &Model, aggregates: &[Aggregate]) -> Vec<Event> {
 }
 
 fn collect_commands(model: &Model) -> Vec<Command> {
-    let count = model.relations_of(RelationKind::Command).count();
-    let mut commands: Ordered<Command> = Ordered::with_capacity(count);
+    let mut commands: Ordered<Command> = Ordered::default();
     for relation in model.relations_of(RelationKind::Command) {
         let Some(message) = &relation.message else {
             continue;
@@ -374,15 +352,12 @@ fn collect_commands(model: &Model) -> Vec<Command> {
     for command in &mut commands.items {
         command.senders = sorted(std::mem::take(&mut command.senders));
         command.handlers = sorted(std::mem::take(&mut command.handlers));
-        command.replies.shrink_to_fit();
-        command.relations.shrink_to_fit();
     }
     commands.into_items()
 }
 
 fn collect_messages(model: &Model) -> Vec<Message> {
-    let count = model.relations_of(RelationKind::Message).count();
-    let mut messages: Ordered<Message> = Ordered::with_capacity(count);
+    let mut messages: Ordered<Message> = Ordered::default();
     for relation in model.relations_of(RelationKind::Message) {
         let Some(name) = &relation.message else {
             continue;
@@ -403,14 +378,12 @@ fn collect_messages(model: &Model) -> Vec<Message> {
     for message in &mut messages.items {
         message.senders = sorted(std::mem::take(&mut message.senders));
         message.receivers = sorted(std::mem::take(&mut message.receivers));
-        message.relations.shrink_to_fit();
     }
     messages.into_items()
 }
 
-/// The synchronous calls, in spec order. Only the reports list them, so they are made
-/// when a report is, not kept with the derivations for the whole run: they copy every
-/// sync relation (0.8 MB at 2,000 services), which the renderers read from the model.
+/// The synchronous calls, in spec order, as the reports list them (the other renderers
+/// read the sync relations from the model).
 pub fn sync_calls(model: &Model) -> Vec<SyncCall> {
     model
         .relations_of(RelationKind::Sync)

@@ -43,6 +43,7 @@ use serde::Serialize;
 use smol_str::SmolStr;
 
 use crate::model::{Model, RelationKind};
+use crate::names::did_you_mean_or;
 
 pub mod render;
 
@@ -309,6 +310,56 @@ pub fn is_read(operation: &str) -> bool {
     verb.eq_ignore_ascii_case("GET") || verb.eq_ignore_ascii_case("HEAD")
 }
 
+/// A `--peak` naming no service (by id, nor by a display name only it has).
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("--peak {service}={rps}: no service `{service}`; {help}", rps = format_number(*.rps))]
+pub struct UnknownPeakService {
+    pub service: String,
+    pub rps: f64,
+    /// The closest id, or the first services.
+    pub help: String,
+}
+
+/// Service indices for peaks given by service id, else by display name: `(index into
+/// model.services, req/s)`, or the first one naming no service.
+pub fn resolve_peaks(
+    model: &Model,
+    peaks: &[(String, f64)],
+) -> Result<Vec<(usize, f64)>, UnknownPeakService> {
+    let mut resolved = Vec::with_capacity(peaks.len());
+    for (id, rps) in peaks {
+        let by_name = || {
+            let mut named =
+                model.services.iter().enumerate().filter(|(_, service)| {
+                    service.name.as_ref().is_some_and(|name| name.value == *id)
+                });
+            match (named.next(), named.next()) {
+                (Some((index, _)), None) => Some(index),
+                _ => None,
+            }
+        };
+        let Some(index) = model.service_position(id).or_else(by_name) else {
+            let ids = model.services.iter().map(|service| service.id.as_str());
+            let help = did_you_mean_or(id, ids, || {
+                let first: Vec<String> = model
+                    .services
+                    .iter()
+                    .take(12)
+                    .map(|service| format!("`{}`", service.id.value))
+                    .collect();
+                format!("the services are: {}", first.join(", "))
+            });
+            return Err(UnknownPeakService {
+                service: id.clone(),
+                rps: *rps,
+                help,
+            });
+        };
+        resolved.push((index, *rps));
+    }
+    Ok(resolved)
+}
+
 /// The spec's load (its declared peaks).
 pub fn analyze(model: &Model) -> LoadTable {
     analyze_with(model, &[])
@@ -346,9 +397,9 @@ pub fn analyze_with(model: &Model, peaks: &[(usize, f64)]) -> LoadTable {
         }
     }
 
-    // Edges, in relation order; the graph holds the sync ones that carry load. At most
-    // one per target: sized once, as the table is kept for the whole run.
-    let mut edges = Vec::with_capacity(model.relations.iter().map(|r| r.to.len()).sum());
+    // Edges, in relation order, one per target; the graph holds the sync ones that carry
+    // load.
+    let mut edges = Vec::new();
     let mut graph: Graph<(), (), petgraph::Directed, u32> =
         Graph::with_capacity(count, model.relations.len());
     for _ in 0..count {

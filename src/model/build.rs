@@ -1,85 +1,91 @@
 //! From raw spec files to one [`Model`]: merge, check ids, resolve references.
 
-use std::fmt;
-
-use serde::Deserialize;
-use serde::de::{Deserializer, SeqAccess, Visitor};
 use smol_str::SmolStr;
 
 use super::types::*;
+use crate::diagnostic::Finding;
 use crate::names::{did_you_mean_or, invalid_id_reason};
-use crate::report::{Finding, Severity};
-use crate::rules::{self, structure};
-use crate::source::{FileId, Span};
-use crate::spec::LoadedSpec;
-use crate::spec::raw::{Located, OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec};
+use crate::source::{FileId, SourceMap, Span};
+use crate::spec::raw::{
+    Entries, Located, OneOrMany, RawData, RawRelation, RawSaga, RawService, RawSpec,
+};
+use crate::spec::structure;
 
 /// The format versions this build reads.
 const SUPPORTED_VERSIONS: &[u32] = &[1];
 
-/// Merges the loaded files into one model and reports structural findings: unknown
-/// versions, duplicate and invalid ids, unknown references.
-pub fn build(loaded: LoadedSpec) -> (Model, Vec<Finding>) {
+/// Merges the parsed files into one model and reports structural findings: unknown
+/// versions, duplicate and invalid ids, unknown references. `sources` holds the files
+/// (a duplicate's message says where the first one is).
+pub fn build(files: Vec<(FileId, RawSpec)>, sources: &SourceMap) -> (Model, Vec<Finding>) {
+    let first_stem = sources
+        .files()
+        .first()
+        .and_then(|file| file.path().file_stem())
+        .map(|stem| stem.to_string_lossy().into_owned());
     let mut builder = Builder {
         model: Model {
-            sources: loaded.sources,
+            first_stem,
             ..Model::default()
         },
         findings: Vec::new(),
+        sources,
     };
-    let mut files = loaded.files;
-    for (file, spec) in &mut files {
-        builder.add_header(*file, spec);
+    // Section by section, each across the files: a relation in one team's file may name
+    // a service declared in another's.
+    let mut sections = Sections::default();
+    for (file, spec) in files {
+        builder.add_header(file, spec.edasmith, spec.system, spec.targets);
+        sections.services.push((file, spec.services));
+        sections.data.push((file, spec.data));
+        sections.relations.push((file, spec.relations));
+        sections.sagas.push((file, spec.sagas));
+        sections.rules.push((file, spec.rules));
     }
-    // Section by section, each across the files: a section's raw entries are freed as
-    // they are converted, before the next section's model list is allocated, so the raw
-    // spec and the model never both exist whole (each is about 5x the spec's text).
-    builder.add_services(take_section(&mut files, |spec| &mut spec.services.0));
-    builder.add_data_entries(take_section(&mut files, |spec| &mut spec.data.0));
-    let relations = files
-        .iter_mut()
-        .map(|(file, spec)| (*file, std::mem::take(&mut spec.relations.0)))
-        .collect();
-    builder.add_relations(relations);
-    builder.add_sagas(take_section(&mut files, |spec| &mut spec.sagas.0));
-    let rule_entries = take_section(&mut files, |spec| &mut spec.rules.0)
-        .into_iter()
-        .flat_map(|(file, rules)| {
-            rules
-                .into_iter()
-                .map(move |(rule, level)| (name(file, rule), name(file, level)))
-        })
-        .collect();
+    for (file, Entries(services)) in sections.services {
+        for (id, raw) in services {
+            builder.add_service(file, id, raw);
+        }
+    }
+    for (file, Entries(data)) in sections.data {
+        for (id, raw) in data {
+            builder.add_data(file, id, raw);
+        }
+    }
+    for (file, relations) in sections.relations {
+        for raw in relations {
+            builder.add_relation(file, raw);
+        }
+    }
+    for (file, Entries(sagas)) in sections.sagas {
+        for (id, raw) in sagas {
+            builder.add_saga(file, id, raw);
+        }
+    }
+    for (file, Entries(rules)) in sections.rules {
+        let levels = rules
+            .into_iter()
+            .map(|(rule, level)| (name(file, rule), name(file, level)));
+        builder.model.rule_levels.extend(levels);
+    }
     builder.resolve_references();
-    builder.read_rule_levels(rule_entries);
     (builder.model, builder.findings)
 }
 
-/// One section of every file (its services, data, …), with the file it came from.
-type Sections<T> = Vec<(FileId, Vec<T>)>;
-
-/// An entry of a raw mapping section: the id, and what it names.
-type Entry<T> = (Located<SmolStr>, Box<T>);
-
-fn take_section<T>(
-    files: &mut [(FileId, RawSpec)],
-    section: fn(&mut RawSpec) -> &mut Vec<T>,
-) -> Sections<T> {
-    files
-        .iter_mut()
-        .map(|(file, spec)| (*file, std::mem::take(section(spec))))
-        .collect()
+/// The sections of every file, with the file each came from.
+#[derive(Default)]
+struct Sections {
+    services: Vec<(FileId, Entries<RawService>)>,
+    data: Vec<(FileId, Entries<RawData>)>,
+    relations: Vec<(FileId, Vec<Located<RawRelation>>)>,
+    sagas: Vec<(FileId, Entries<RawSaga>)>,
+    rules: Vec<(FileId, Entries<Located<SmolStr>>)>,
 }
 
-/// How many entries a section has across the files: each model list is sized once, as
-/// grown by doubling it would keep up to half its capacity unused.
-fn total<T>(sections: &Sections<T>) -> usize {
-    sections.iter().map(|(_, entries)| entries.len()).sum()
-}
-
-struct Builder {
+struct Builder<'s> {
     model: Model,
     findings: Vec<Finding>,
+    sources: &'s SourceMap,
 }
 
 fn name(file: FileId, spanned: Located<SmolStr>) -> Name {
@@ -104,95 +110,20 @@ fn names(file: FileId, spanned: Located<OneOrMany>) -> Vec<Name> {
     }
 }
 
-/// Like [`names`], keeping a single name inline.
-fn one_or_many(file: FileId, spanned: Located<OneOrMany>) -> NameList {
-    let span = spanned.span(file);
-    match spanned.value {
-        OneOrMany::One(value) => NameList::One(Name { value, span }),
-        OneOrMany::Many(list) => NameList::from(name_list(file, list)),
-    }
-}
-
 fn name_list(file: FileId, list: Vec<Located<SmolStr>>) -> Vec<Name> {
-    exact(list, |item| name(file, item))
+    list.into_iter().map(|item| name(file, item)).collect()
 }
 
-/// Converts a raw list into one of exactly its length. `collect` would reuse the raw
-/// list's buffer, and with it the spare room the parser grew it with (a list of 2 names
-/// keeps room for 4): the model is kept for the whole run, the raw spec is not.
-fn exact<T, U>(list: Vec<T>, convert: impl FnMut(T) -> U) -> Vec<U> {
-    let mut converted = Vec::with_capacity(list.len());
-    converted.extend(list.into_iter().map(convert));
-    converted
-}
-
-/// The file a relation's spans point into until [`Builder::add_relations`] places it.
-const PARSED_FILE: FileId = 0;
-
-/// The relations of one spec file, converted to the model's as the parser reads each:
-/// the raw form of the relations is most of a large spec, and this way it never exists
-/// whole beside the model. Spans point into file 0 and indices count from 0 in the file
-/// until the model builder merges the files.
-#[derive(Debug, Default)]
-pub struct ParsedRelations(pub(crate) Vec<Relation>);
-
-impl<'de> Deserialize<'de> for ParsedRelations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct RelationsVisitor;
-        impl<'de> Visitor<'de> for RelationsVisitor {
-            type Value = ParsedRelations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a sequence")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                // A hint is only trusted up to a modest size: it is not the input's word.
-                let hint = seq.size_hint().unwrap_or(0).min(1 << 12);
-                let mut relations = Vec::with_capacity(hint);
-                while let Some(raw) = seq.next_element::<Located<RawRelation>>()? {
-                    relations.push(relation(relations.len(), raw));
-                }
-                // Kept for the whole run: without the room growing by doubling left.
-                relations.shrink_to_fit();
-                Ok(ParsedRelations(relations))
-            }
-        }
-        deserializer.deserialize_seq(RelationsVisitor)
-    }
-}
-
-/// The model's relation for a raw one, the `index`-th of its file.
-fn relation(index: usize, raw: Located<RawRelation>) -> Relation {
-    let file = PARSED_FILE;
-    let span = raw.span(file);
-    let raw = raw.value;
-    let details = RelationDetails {
-        payload: raw.payload.map(|payload| name_list(file, payload)),
-        needs: exact(raw.needs.0, |(service, fields)| {
-            (name(file, service), name_list(file, fields))
-        }),
-        reply_span: raw.reply.as_ref().map(|r| r.span(file)),
-        reply: raw.reply.map(|r| names(file, r)).unwrap_or_default(),
-        description: raw.description,
-    };
-    Relation {
-        index,
-        span,
-        from: name(file, raw.from),
-        to: one_or_many(file, raw.to),
-        kind: raw.kind.value,
-        kind_span: raw.kind.span(file),
-        message: raw.message.map(|m| name(file, m)),
-        data: raw.data.map(|d| name(file, d)),
-        operation: raw.operation.map(|o| name(file, o)),
-        rate: raw.rate.map(|r| number(file, r)),
-        details: details.boxed(),
-    }
-}
-
-impl Builder {
+impl Builder<'_> {
     /// The format version, the system's name and the targets of one file.
-    fn add_header(&mut self, file: FileId, spec: &mut RawSpec) {
-        if let Some(version) = spec.edasmith.take()
+    fn add_header(
+        &mut self,
+        file: FileId,
+        version: Option<Located<u32>>,
+        system: Option<Located<SmolStr>>,
+        targets: Option<crate::spec::raw::RawTargets>,
+    ) {
+        if let Some(version) = version
             && !SUPPORTED_VERSIONS.contains(&version.value)
         {
             let span = version.span(file);
@@ -208,9 +139,9 @@ impl Builder {
             );
         }
         if self.model.system.is_none() {
-            self.model.system = spec.system.take().map(|system| name(file, system));
+            self.model.system = system.map(|system| name(file, system));
         }
-        if let Some(availability) = spec.targets.take().and_then(|targets| targets.availability)
+        if let Some(availability) = targets.and_then(|targets| targets.availability)
             && self.model.targets.availability.is_none()
         {
             let availability = number(file, availability);
@@ -219,62 +150,36 @@ impl Builder {
         }
     }
 
-    fn add_services(&mut self, sections: Sections<Entry<RawService>>) {
-        let count = total(&sections);
-        self.model.services.reserve_exact(count);
-        self.model.service_index.reserve(count);
-        for (file, entries) in sections {
-            for (id, raw) in entries {
-                self.add_service(file, id, raw);
-            }
+    /// Adds a relation, the next of the merged list.
+    fn add_relation(&mut self, file: FileId, raw: Located<RawRelation>) {
+        let span = raw.span(file);
+        let raw = raw.value;
+        let rate = raw.rate.map(|r| number(file, r));
+        if let Some(rate) = rate {
+            self.check_non_negative(rate, "rate");
         }
-    }
-
-    fn add_data_entries(&mut self, sections: Sections<Entry<RawData>>) {
-        let count = total(&sections);
-        self.model.data.reserve_exact(count);
-        self.model.data_index.reserve(count);
-        for (file, entries) in sections {
-            for (id, raw) in entries {
-                self.add_data(file, id, raw);
-            }
-        }
-    }
-
-    /// Merges the relations of every file, converted as they were parsed: their index
-    /// becomes their place in the merged list, their spans point into their file.
-    fn add_relations(&mut self, sections: Sections<Relation>) {
-        let count = total(&sections);
-        for (file, mut relations) in sections {
-            let offset = self.model.relations.len();
-            for relation in &mut relations {
-                relation.index += offset;
-                if file != PARSED_FILE {
-                    relation.set_file(file);
-                }
-                if let Some(rate) = relation.rate {
-                    self.check_non_negative(rate, "rate");
-                }
-            }
-            if self.model.relations.is_empty() {
-                // One file (the usual case): its list becomes the model's as it is.
-                self.model.relations = relations;
-            } else {
-                self.model.relations.reserve_exact(count - offset);
-                self.model.relations.append(&mut relations);
-            }
-        }
-    }
-
-    fn add_sagas(&mut self, sections: Sections<Entry<RawSaga>>) {
-        let count = total(&sections);
-        self.model.sagas.reserve_exact(count);
-        self.model.saga_index.reserve(count);
-        for (file, entries) in sections {
-            for (id, raw) in entries {
-                self.add_saga(file, id, *raw);
-            }
-        }
+        self.model.relations.push(Relation {
+            index: self.model.relations.len(),
+            span,
+            from: name(file, raw.from),
+            to: names(file, raw.to),
+            kind: raw.kind.value,
+            kind_span: raw.kind.span(file),
+            message: raw.message.map(|m| name(file, m)),
+            data: raw.data.map(|d| name(file, d)),
+            operation: raw.operation.map(|o| name(file, o)),
+            rate,
+            payload: raw.payload.map(|payload| name_list(file, payload)),
+            needs: raw
+                .needs
+                .0
+                .into_iter()
+                .map(|(service, fields)| (name(file, service), name_list(file, fields)))
+                .collect(),
+            reply_span: raw.reply.as_ref().map(|r| r.span(file)),
+            reply: raw.reply.map(|r| names(file, r)).unwrap_or_default(),
+            description: raw.description,
+        });
     }
 
     /// Checks an id and registers it; returns false when the id is a duplicate.
@@ -326,11 +231,12 @@ impl Builder {
     }
 
     fn location(&self, span: Span) -> String {
+        let location = self.sources.locate(span);
         format!(
             "{}:{}:{}",
-            self.model.sources.display_path(span.file()),
-            span.line(),
-            span.column()
+            location.file.display_path(),
+            location.line,
+            location.column
         )
     }
 
@@ -365,7 +271,7 @@ impl Builder {
         }
     }
 
-    fn add_service(&mut self, file: FileId, id: Located<SmolStr>, raw: Box<RawService>) {
+    fn add_service(&mut self, file: FileId, id: Located<SmolStr>, raw: RawService) {
         let id = name(file, id);
         if !self.register_id("service", &id, IdSpace::Service) {
             return;
@@ -395,29 +301,28 @@ impl Builder {
         });
     }
 
-    fn add_data(&mut self, file: FileId, id: Located<SmolStr>, raw: Box<RawData>) {
+    fn add_data(&mut self, file: FileId, id: Located<SmolStr>, raw: RawData) {
         let id = name(file, id);
         if !self.register_id("data", &id, IdSpace::Data) {
             return;
         }
-        let fields = exact(raw.fields.0, |(field, ty)| Field {
+        let fields = raw.fields.0.into_iter().map(|(field, ty)| Field {
             name: name(file, field),
             ty_span: ty.span(file),
             ty: ty.value,
         });
-        let transitions = exact(raw.transitions, |transition| {
+        let fields = fields.collect();
+        let transitions = raw.transitions.into_iter().map(|transition| {
             let span = transition.span(file);
             let raw = transition.value;
             Transition {
                 event: name(file, raw.event),
-                from: raw
-                    .from
-                    .map(|from| one_or_many(file, from))
-                    .unwrap_or_default(),
+                from: raw.from.map(|from| names(file, from)).unwrap_or_default(),
                 to: name(file, raw.to),
                 span,
             }
         });
+        let transitions = transitions.collect();
         self.model.data.push(Data {
             id,
             name: raw.name.map(|n| name(file, n)),
@@ -513,40 +418,6 @@ impl Builder {
             }
         }
         self.findings.extend(problems);
-    }
-
-    fn read_rule_levels(&mut self, entries: Vec<(Name, Name)>) {
-        for (rule, level) in entries {
-            let Some(meta) = rules::find(&rule.value) else {
-                self.findings.push(
-                    structure::UNKNOWN_RULE
-                        .finding(rule.span, format!("unknown rule `{}`", rule.value))
-                        .with_help(rules::unknown_rule_help(&rule.value)),
-                );
-                continue;
-            };
-            let parsed = match level.value.as_str() {
-                "error" => Some(Some(Severity::Error)),
-                "warning" => Some(Some(Severity::Warning)),
-                "info" => Some(Some(Severity::Info)),
-                "off" => Some(None),
-                _ => None,
-            };
-            match parsed {
-                Some(level) => self.model.rule_levels.push(RuleLevel {
-                    rule: meta.name,
-                    level,
-                }),
-                None => self.findings.push(
-                    structure::UNKNOWN_RULE
-                        .finding(
-                            level.span,
-                            format!("unknown level `{}` for rule `{}`", level.value, meta.name),
-                        )
-                        .with_help("a rule's level is one of error, warning, info, off"),
-                ),
-            }
-        }
     }
 }
 

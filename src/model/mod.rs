@@ -6,5 +6,5 @@
 mod build;
 mod types;
 
-pub use build::{ParsedRelations, build};
+pub use build::build;
 pub use types::*;

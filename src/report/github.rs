@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::analysis::Analysis;
-use crate::report::Severity;
+use crate::diagnostic::Severity;
 
 pub fn render(analysis: &Analysis) -> String {
     let mut out = String::new();
@@ -19,12 +19,13 @@ pub fn render(analysis: &Analysis) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
+        let at = analysis.sources.locate(finding.span);
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},title={}::{}",
-            escape_property(&analysis.model.sources.display_path(finding.span.file())),
-            finding.span.line(),
-            finding.span.column(),
+            escape_property(&at.file.display_path()),
+            at.line,
+            at.column,
             escape_property(finding.rule),
             escape_data(&message),
         );

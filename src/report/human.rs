@@ -8,8 +8,8 @@ use smol_str::SmolStr;
 use unicode_width::UnicodeWidthStr;
 
 use crate::analysis::Analysis;
-use crate::report::{Finding, Severity, Summary};
-use crate::source::{SourceMap, Span};
+use crate::diagnostic::{Finding, Severity, Summary};
+use crate::source::{Location, SourceMap, Span};
 
 /// Styles used in the human output; all plain when colour is off.
 #[derive(Clone, Copy)]
@@ -59,12 +59,12 @@ pub fn render_findings(analysis: &Analysis, color: bool) -> String {
     let palette = Palette::new(color);
     let mut out = String::new();
     for finding in &analysis.findings {
-        render_finding(&mut out, finding, &analysis.model.sources, palette);
+        render_finding(&mut out, finding, &analysis.sources, palette);
     }
     render_summary(
         &mut out,
         analysis.summary(),
-        analysis.model.sources.files().len(),
+        analysis.sources.files().len(),
         palette,
     );
     out
@@ -103,27 +103,21 @@ fn render_snippet(
     style: Style,
     palette: Palette,
 ) {
-    let path = sources.display_path(span.file());
+    let location = sources.locate(span);
     let gutter = palette.gutter;
-    if !span.is_known() {
-        let _ = writeln!(out, "  {gutter}-->{gutter:#} {path}");
-        return;
-    }
     let _ = writeln!(
         out,
-        "  {gutter}-->{gutter:#} {path}:{}:{}",
-        span.line(),
-        span.column()
+        "  {gutter}-->{gutter:#} {}:{}:{}",
+        location.file.display_path(),
+        location.line,
+        location.column
     );
-    let Some(line) = sources
-        .file(span.file())
-        .and_then(|file| file.line(span.line()))
-    else {
+    let Some(line) = location.file.line(location.line) else {
         return;
     };
-    let number = span.line().to_string();
+    let number = location.line.to_string();
     let pad = " ".repeat(number.len());
-    let window = SnippetWindow::around(&line, span);
+    let window = SnippetWindow::around(line, location);
     let indent = " ".repeat(display_width(&window.before));
     let carets = "^".repeat(display_width(&window.node).max(1));
     let _ = writeln!(out, "{pad} {gutter}|{gutter:#}");
@@ -149,10 +143,10 @@ struct SnippetWindow {
 impl SnippetWindow {
     const CONTEXT: usize = 60;
 
-    fn around(line: &str, span: Span) -> Self {
-        let start = span.column().saturating_sub(1) as usize;
+    fn around(line: &str, location: Location<'_>) -> Self {
+        let start = location.column.saturating_sub(1) as usize;
         let from = start.saturating_sub(Self::CONTEXT);
-        let node_len = (span.length().max(1) as usize).min(2 * Self::CONTEXT);
+        let node_len = (location.length.max(1) as usize).min(2 * Self::CONTEXT);
         let mut chars = line.chars().skip(from);
         let mut before: String = chars.by_ref().take(start - from).collect();
         let node: String = chars.by_ref().take(node_len).collect();

@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::derive::{Aggregate, Command, Event, Message, SyncCall};
+use crate::diagnostic::{Finding, Severity, Summary};
 use crate::load::{self, LoadRow};
 use crate::model::{OnFailure, SagaStyle};
-use crate::report::{Finding, Severity, Summary};
 use crate::saga::CompensationPath;
 use crate::source::SourceMap;
 
@@ -109,7 +109,7 @@ pub fn report(analysis: &Analysis) -> Report<'_> {
         findings: analysis
             .findings
             .iter()
-            .map(|f| finding_report(f, &model.sources))
+            .map(|f| finding_report(f, &analysis.sources))
             .collect(),
         load: model
             .services
@@ -121,22 +121,26 @@ pub fn report(analysis: &Analysis) -> Report<'_> {
 }
 
 pub fn finding_report<'a>(finding: &'a Finding, sources: &SourceMap) -> FindingReport<'a> {
+    let at = sources.locate(finding.span);
     FindingReport {
         rule: finding.rule,
         severity: finding.severity,
         message: &finding.message,
-        file: sources.display_path(finding.span.file()),
-        line: finding.span.line(),
-        column: finding.span.column(),
+        file: at.file.display_path(),
+        line: at.line,
+        column: at.column,
         help: finding.help.as_deref(),
         related: finding
             .related
             .iter()
-            .map(|related| RelatedReport {
-                message: &related.message,
-                file: sources.display_path(related.span.file()),
-                line: related.span.line(),
-                column: related.span.column(),
+            .map(|related| {
+                let at = sources.locate(related.span);
+                RelatedReport {
+                    message: &related.message,
+                    file: at.file.display_path(),
+                    line: at.line,
+                    column: at.column,
+                }
             })
             .collect(),
     }
@@ -149,9 +153,7 @@ pub fn render(analysis: &Analysis) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Writes [`render`]'s text to `out` as it is serialized: on a large spec the report is
-/// about twice the spec's size, and holding it whole next to the analysis would be the
-/// run's peak memory.
+/// Writes [`render`]'s text to `out` as it is serialized.
 pub fn write(analysis: &Analysis, mut out: impl io::Write) -> io::Result<()> {
     match serde_json::to_writer_pretty(&mut out, &report(analysis)) {
         Ok(()) => {}

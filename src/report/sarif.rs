@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::analysis::Analysis;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, RuleMeta, Severity};
 use crate::rules;
 use crate::source::SourceMap;
 
@@ -28,7 +28,7 @@ pub fn render(analysis: &Analysis, root: &Path) -> String {
             let index = catalog
                 .iter()
                 .position(|rule| rule.meta.name == finding.rule);
-            result(finding, index, &analysis.model.sources, root)
+            result(finding, index, &analysis.sources, root)
         })
         .collect();
     let log = json!({
@@ -63,7 +63,7 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule_descriptor(meta: &rules::RuleMeta) -> Value {
+fn rule_descriptor(meta: &RuleMeta) -> Value {
     json!({
         "id": meta.name,
         "name": pascal(meta.name),
@@ -93,14 +93,12 @@ fn result(finding: &Finding, rule_index: Option<usize>, sources: &SourceMap, roo
         text.push_str("\nhelp: ");
         text.push_str(help);
     }
-    let mut region = json!({ "startLine": finding.span.line().max(1), "startColumn": finding.span.column().max(1) });
-    if finding.span.length() > 0 {
-        region["endColumn"] = json!(finding.span.column().max(1) + finding.span.length());
+    let at = sources.locate(finding.span);
+    let mut region = json!({ "startLine": at.line, "startColumn": at.column });
+    if at.length > 0 {
+        region["endColumn"] = json!(at.column + at.length);
     }
-    let uri = sources
-        .file(finding.span.file())
-        .map(|file| relative_uri(&file.path, root))
-        .unwrap_or_default();
+    let uri = relative_uri(at.file.path(), root);
     let mut result = json!({
         "ruleId": finding.rule,
         "level": level(finding.severity),

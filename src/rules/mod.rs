@@ -4,58 +4,21 @@
 //! A rule is one file: [`declare_rule!`] gives it its documentation (which *is* the
 //! explain text) and metadata; a `check` function inspects the model. Structural rules
 //! (syntax, unknown keys, references) are reported by the loader and the model builder,
-//! so they have metadata and no check.
+//! so they have metadata ([`crate::spec::structure`]) and no check.
 
 pub mod config;
 pub mod data;
 pub mod events;
 pub mod load;
 pub mod messaging;
+pub mod name_not_ascii;
 pub mod saga;
-pub mod structure;
 pub mod sync;
 
 use crate::derive::Derived;
+use crate::diagnostic::{Finding, RuleMeta};
 use crate::model::Model;
-use crate::report::{Finding, Severity};
-use crate::source::Span;
-
-/// What a rule is: its name, how severe by default, and its documentation.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub name: &'static str,
-    pub severity: Severity,
-    /// Markdown: first line a one-sentence summary, then What it does / Why is this bad? /
-    /// Example / Use instead.
-    pub explain: &'static str,
-}
-
-impl RuleMeta {
-    /// A finding of this rule at its default severity.
-    pub fn finding(&'static self, span: Span, message: impl Into<String>) -> Finding {
-        Finding::new(self.name, self.severity, span, message)
-    }
-
-    /// The documentation as Markdown: the doc comment without the space rustdoc keeps
-    /// after each `///`.
-    pub fn documentation(&self) -> String {
-        let mut text = String::with_capacity(self.explain.len());
-        for line in self.explain.trim_end().lines() {
-            text.push_str(line.strip_prefix(' ').unwrap_or(line));
-            text.push('\n');
-        }
-        text
-    }
-
-    /// The first line of the documentation.
-    pub fn summary(&self) -> &'static str {
-        self.explain
-            .lines()
-            .map(str::trim)
-            .find(|line| !line.is_empty())
-            .unwrap_or("")
-    }
-}
+use crate::spec::structure;
 
 /// Everything a rule may look at. Rules read; they never change the model.
 pub struct Context<'a> {
@@ -83,34 +46,10 @@ impl Rule {
     }
 }
 
-/// Declares a rule's metadata; its doc comment becomes its `explain` text.
-///
-/// ```ignore
-/// declare_rule! {
-///     /// One-sentence summary.
-///     ///
-///     /// ## What it does
-///     /// …
-///     pub static META = ("rule-name", Error);
-/// }
-/// ```
-#[macro_export]
-macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $vis:vis static $ident:ident = ($name:literal, $severity:ident);) => {
-        $(#[doc = $doc])*
-        $vis static $ident: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
-            name: $name,
-            severity: $crate::report::Severity::$severity,
-            explain: concat!($($doc, "\n"),*),
-        };
-    };
-}
-
 /// Every rule edasmith knows, in the order `explain --list` prints them.
 pub fn all() -> Vec<Rule> {
     let mut rules: Vec<Rule> = structure::ALL
         .iter()
-        .filter(|meta| meta.name != structure::NAME_NOT_ASCII.name)
         .map(|&meta| Rule { meta, check: None })
         .collect();
     rules.extend(checks());
@@ -128,7 +67,7 @@ macro_rules! checked {
 /// catalog order: one line per rule.
 fn checks() -> Vec<Rule> {
     let mut rules = vec![
-        Rule::checked(&structure::NAME_NOT_ASCII, structure::name_not_ascii),
+        checked!(name_not_ascii),
         checked!(messaging::event_multiple_publishers),
         checked!(messaging::event_publisher_not_owner),
         checked!(messaging::command_without_reply),

@@ -22,14 +22,10 @@ pub struct RelationIndex<'m> {
 impl<'m> RelationIndex<'m> {
     pub fn of(model: &'m Model) -> Self {
         let mut index = RelationIndex::default();
-        let asked = saga_messages(model);
         for relation in &model.relations {
             let Some(message) = relation.message_name() else {
                 continue;
             };
-            if !asked.contains(message) {
-                continue;
-            }
             let from = relation.from.as_str();
             for to in relation.to.iter().map(|t| t.as_str()) {
                 match relation.kind {
@@ -48,8 +44,6 @@ impl<'m> RelationIndex<'m> {
     }
 
     /// A `command` relation `from -> to` carries `message`.
-    ///
-    /// Only the messages a saga step names are indexed (see [`saga_messages`]).
     pub fn has_command(&self, from: &str, to: &str, message: &str) -> bool {
         self.commands.contains(&(from, to, message))
     }
@@ -61,27 +55,6 @@ impl<'m> RelationIndex<'m> {
     fn has_event(&self, from: &str, to: &str, message: &str) -> bool {
         self.events.contains(&(from, to, message))
     }
-}
-
-/// Every message a step can be asked about: its action and its compensation (commands)
-/// and its `emits` (an event). The index keeps only relations that carry one of them: on a large SRD the
-/// sagas name a small share of the messages, and an index of every asynchronous relation
-/// was the largest block the rules allocated.
-fn saga_messages(model: &Model) -> HashSet<&str> {
-    model
-        .sagas
-        .iter()
-        .flat_map(|saga| &saga.steps)
-        .flat_map(|step| {
-            [
-                Some(&step.action),
-                step.compensation.as_ref(),
-                step.emits.as_ref(),
-            ]
-        })
-        .flatten()
-        .map(|name| name.as_str())
-        .collect()
 }
 
 /// How one step is triggered.

@@ -1,22 +1,19 @@
 //! The spec format on disk: finding the files, reading them safely, and turning YAML
 //! into [`raw`] types with a span on every node.
 //!
-//! Nothing here knows what a saga is; [`crate::model`] resolves the raw spec. The one
-//! exception is the relations, most of a large spec: the parser hands each to
-//! [`crate::model::ParsedRelations`] as it is read, so that their raw form never exists
-//! whole beside the model.
+//! Nothing here knows what a saga is; [`crate::model`] resolves the raw spec.
 
 pub mod raw;
 pub mod schema;
+pub mod structure;
 mod yaml_error;
 
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::report::Finding;
-use crate::rules::structure;
-use crate::source::{FileId, OnDisk, SourceMap, Span};
+use crate::diagnostic::Finding;
+use crate::source::{FileId, SourceMap, Span};
 use raw::RawSpec;
 
 /// Guards against inputs that would cost unbounded time or memory.
@@ -70,10 +67,12 @@ pub fn load(paths: &[PathBuf], limits: &Limits) -> Result<LoadedSpec, LoadError>
     Ok(loaded)
 }
 
-/// Parses one spec given as text: the entry point for tests, fuzzing and editors.
+/// Parses one spec given as text: the entry point for tests, fuzzing and editors (which
+/// hold unsaved text). Parsed as a file read from disk is.
 pub fn load_str(path: impl Into<PathBuf>, text: &str, limits: &Limits) -> LoadedSpec {
     let mut loaded = LoadedSpec::default();
-    parse_into(path.into(), text.to_owned(), None, limits, &mut loaded);
+    let file = loaded.sources.add(path, text.to_owned());
+    parse(file, limits, &mut loaded);
     loaded
 }
 
@@ -123,42 +122,35 @@ fn load_file(path: &Path, limits: &Limits, loaded: &mut LoadedSpec) -> Result<()
         source,
     };
     let file = fs::File::open(path).map_err(io_error)?;
-    let metadata = file.metadata().ok();
-    // The size on disk is only a hint for the buffer: grown by doubling, it would be up
-    // to twice the text.
-    let size_hint = metadata.as_ref().map_or(0, |metadata| metadata.len());
-    let capacity = size_hint.min(limits.max_file_bytes.saturating_add(1));
     // Read one byte past the limit rather than trusting metadata: a pipe or a growing
     // file has no reliable size, and an unbounded read could exhaust memory.
-    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    let mut bytes = Vec::new();
     file.take(limits.max_file_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     if bytes.len() as u64 > limits.max_file_bytes {
-        let file_id = loaded.sources.add(path.to_path_buf(), String::new());
+        let file = loaded.sources.add(path, String::new());
         loaded.findings.push(structure::FILE_TOO_LARGE.finding(
-            Span::new(file_id, 1, 1, 0),
+            Span::new(file, 0..0),
             format!("the file is larger than the limit of {} bytes", limits.max_file_bytes),
         ).with_help("split the spec into one file per team in a folder, or raise the limit with --max-file-size"));
         return Ok(());
     }
     match String::from_utf8(bytes) {
         Ok(text) => {
-            // Snippets read their lines back from a regular file; a pipe's text is kept.
-            let on_disk = metadata
-                .filter(|metadata| metadata.is_file() && metadata.len() == text.len() as u64)
-                .map(|metadata| OnDisk::new(&metadata));
-            parse_into(path.to_path_buf(), text, on_disk, limits, loaded);
+            let file = loaded.sources.add(path, text);
+            parse(file, limits, loaded);
         }
         Err(error) => {
-            let valid_up_to = error.utf8_error().valid_up_to();
-            let bytes = error.into_bytes();
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let (line, column) = line_column_at(&bytes, valid_up_to);
-            let file_id = loaded.sources.add(path.to_path_buf(), text);
+            // Up to the first invalid byte the lossy text is the file's: the finding
+            // points at the replacement character standing for that byte.
+            let at = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let file = loaded.sources.add(path, text);
+            let end = at + char::REPLACEMENT_CHARACTER.len_utf8();
             loaded.findings.push(
                 structure::INVALID_UTF8
-                    .finding(Span::new(file_id, line, column, 1), "the file is not valid UTF-8")
+                    .finding(Span::new(file, at..end), "the file is not valid UTF-8")
                     .with_help("save the file as UTF-8 (spec files may use any language, encoded as UTF-8)"),
             );
         }
@@ -166,57 +158,18 @@ fn load_file(path: &Path, limits: &Limits, loaded: &mut LoadedSpec) -> Result<()
     Ok(())
 }
 
-/// 1-based line and column (in characters) of a byte offset in possibly invalid UTF-8.
-fn line_column_at(bytes: &[u8], offset: usize) -> (u32, u32) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |at| at + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
-}
-
-fn parse_into(
-    path: PathBuf,
-    text: String,
-    on_disk: Option<OnDisk>,
-    limits: &Limits,
-    loaded: &mut LoadedSpec,
-) {
-    let file_id = loaded.sources.next_id();
-    let result = if has_no_content(&text) {
-        Err(structure::EMPTY_SPEC
-            .finding(Span::new(file_id, 1, 1, 0), "the spec file is empty")
-            .with_help("start from `edasmith init`, or remove the file from the spec folder"))
-    } else {
-        parse_text(file_id, &text, limits)
-    };
-    match on_disk {
-        Some(on_disk) => loaded.sources.add_from_disk(path, &text, on_disk),
-        None => loaded.sources.add(path, text),
-    };
-    match result {
-        Ok(spec) => loaded.files.push((file_id, spec)),
-        Err(finding) => loaded.findings.push(finding),
+/// Parses a file of `loaded.sources` into `loaded.files`, or says why it cannot be.
+fn parse(file: FileId, limits: &Limits, loaded: &mut LoadedSpec) {
+    let source = loaded.sources.file(file);
+    let text = source.text();
+    if has_no_content(text) {
+        loaded.findings.push(
+            structure::EMPTY_SPEC
+                .finding(Span::new(file, 0..0), "the spec file is empty")
+                .with_help("start from `edasmith init`, or remove the file from the spec folder"),
+        );
+        return;
     }
-}
-
-/// Only white space, comments and document markers: nothing a spec could mean.
-fn has_no_content(text: &str) -> bool {
-    text.lines()
-        .map(str::trim)
-        .all(|line| line.is_empty() || line.starts_with('#') || line == "---" || line == "...")
-}
-
-fn parse_text(file_id: FileId, text: &str, limits: &Limits) -> Result<RawSpec, Finding> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_nodes: limits.max_nodes,
@@ -225,6 +178,18 @@ fn parse_text(file_id: FileId, text: &str, limits: &Limits) -> Result<RawSpec, F
             max_total_scalar_bytes: usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX),
         },
     };
-    serde_saphyr::from_str_with_options::<RawSpec>(text, options)
-        .map_err(|error| yaml_error::to_finding(file_id, &error))
+    match serde_saphyr::from_str_with_options::<RawSpec>(text, options) {
+        Ok(spec) => loaded.files.push((file, spec)),
+        Err(error) => {
+            let finding = yaml_error::to_finding(file, source, &error);
+            loaded.findings.push(finding);
+        }
+    }
+}
+
+/// Only white space, comments and document markers: nothing a spec could mean.
+fn has_no_content(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|line| line.is_empty() || line.starts_with('#') || line == "---" || line == "...")
 }

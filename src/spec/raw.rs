@@ -1,11 +1,12 @@
 //! The spec file as written: serde types that mirror the YAML one to one.
 //!
 //! Every value a later finding may point at is wrapped in [`Located`], so the model
-//! keeps the exact line and column of each node. Unknown keys are rejected
+//! keeps where each node was written. Unknown keys are rejected
 //! (`deny_unknown_fields`) so that a typo such as `relatons` is an error, not silence.
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::ops::Range;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
@@ -13,48 +14,30 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use smol_str::SmolStr;
 
-use crate::model::ParsedRelations;
 use crate::source::{FileId, Span};
 
-/// A value and where it was written. serde-saphyr's `Spanned` keeps two full locations
-/// (with offsets and a source id) per value; a large spec has a million values, so only
-/// what findings need is kept: 12 bytes instead of about 80.
+/// A value and the bytes it was written on. serde-saphyr's `Spanned` keeps two full
+/// locations per value; findings need only where the node is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
     pub value: T,
-    pub position: Position,
-}
-
-/// Line and column (1-based, in characters) and length of a YAML node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Position {
-    pub line: u32,
-    pub column: u32,
-    pub len: u32,
-}
-
-impl Position {
-    /// Where serde-saphyr located a node (a count past `u32::MAX` is kept as that).
-    pub fn from_location(location: serde_saphyr::Location) -> Self {
-        let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
-        Position {
-            line: clamp(location.line()),
-            column: clamp(location.column()),
-            len: clamp(location.span().len()),
-        }
-    }
-
-    /// This position, in `file`.
-    pub fn span(self, file: FileId) -> Span {
-        Span::new(file, self.line, self.column, self.len)
-    }
+    pub bytes: Range<usize>,
 }
 
 impl<T> Located<T> {
     /// Where the value is, in `file`.
     pub fn span(&self, file: FileId) -> Span {
-        self.position.span(file)
+        Span::new(file, self.bytes.clone())
     }
+}
+
+/// The bytes of a node serde-saphyr located. Parsed from a string, it knows them for
+/// every node; without them, the node is taken to be at the top of the file.
+pub fn bytes_of(location: serde_saphyr::Location) -> Option<Range<usize>> {
+    let span = location.span();
+    let start = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    Some(start..start.saturating_add(len))
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
@@ -62,7 +45,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
         let spanned = Spanned::<T>::deserialize(deserializer)?;
         Ok(Located {
             value: spanned.value,
-            position: Position::from_location(spanned.referenced),
+            bytes: bytes_of(spanned.referenced).unwrap_or(0..0),
         })
     }
 }
@@ -80,25 +63,20 @@ pub struct RawSpec {
     pub system: Option<Located<SmolStr>>,
     /// System-wide goals the analysis checks against.
     pub targets: Option<RawTargets>,
-    // The mappings' values are boxed: the model builder consumes them one by one, and
-    // each freed box returns its memory at once instead of the whole list's at the end
-    // (peak memory on large specs).
     /// The services: service id -> service. Ids may be written in any language.
     #[serde(default)]
-    pub services: Entries<Box<RawService>>,
+    pub services: Entries<RawService>,
     /// The core data services exchange: data id -> data. The data of every asynchronous
     /// relation is an aggregate candidate.
     #[serde(default)]
-    pub data: Entries<Box<RawData>>,
+    pub data: Entries<RawData>,
     /// The SRD's edges: who calls or messages whom.
-    // Converted to the model's relations as each is read: the relations are most of a
-    // large spec, and their raw form (about twice the model's) never exists whole.
     #[serde(default)]
     #[schemars(with = "Vec<RawRelation>")]
-    pub relations: ParsedRelations,
+    pub relations: Vec<Located<RawRelation>>,
     /// Distributed transactions: saga id -> saga.
     #[serde(default)]
-    pub sagas: Entries<Box<RawSaga>>,
+    pub sagas: Entries<RawSaga>,
     /// Rule severities: rule name -> `error`, `warning`, `info` or `off`
     /// (`edasmith explain --list` lists the rules).
     #[serde(default)]

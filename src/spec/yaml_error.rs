@@ -1,19 +1,46 @@
 //! Turns serde-saphyr's errors into findings: the right rule, the location, and a hint.
 
+use crate::diagnostic::{Finding, RuleMeta};
 use crate::names::did_you_mean_or;
-use crate::report::Finding;
-use crate::rules::structure;
-use crate::source::{FileId, Span};
-use crate::spec::raw::Position;
+use crate::source::{FileId, LineColumn, SourceFile, Span};
+use crate::spec::raw::bytes_of;
+use crate::spec::structure;
 
-pub(super) fn to_finding(file_id: FileId, error: &serde_saphyr::Error) -> Finding {
+pub(super) fn to_finding(
+    file: FileId,
+    source: &SourceFile,
+    error: &serde_saphyr::Error,
+) -> Finding {
     let span = error
         .location()
-        .map(|location| Position::from_location(location).span(file_id))
-        .unwrap_or_else(|| Span::new(file_id, 1, 1, 0));
+        .map(|location| Span::new(file, bytes(source, location)))
+        .unwrap_or_else(|| Span::new(file, 0..0));
     let message = plain_message(error);
     let (meta, help) = classify(&message);
     meta.finding(span, message).with_optional_help(help)
+}
+
+/// The bytes an error points at. A syntax error is located by line, column and length
+/// in characters only.
+fn bytes(source: &SourceFile, location: serde_saphyr::Location) -> std::ops::Range<usize> {
+    if let Some(bytes) = bytes_of(location) {
+        return bytes;
+    }
+    let clamp = |value: u64| u32::try_from(value).unwrap_or(u32::MAX);
+    let start = source.offset(LineColumn {
+        line: clamp(location.line()),
+        column: clamp(location.column()),
+    }) as usize;
+    let length = match location.span() {
+        serde_saphyr::Span::UNKNOWN => 0,
+        span => usize::try_from(span.len()).unwrap_or(0),
+    };
+    let rest = source.text().get(start..).unwrap_or("");
+    let end = rest
+        .char_indices()
+        .nth(length)
+        .map_or(rest.len(), |(at, _)| at);
+    start..start + end
 }
 
 /// The error's message without the ` at line L, column C` suffix: the location is
@@ -27,7 +54,7 @@ fn plain_message(error: &serde_saphyr::Error) -> String {
     message
 }
 
-fn classify(message: &str) -> (&'static crate::rules::RuleMeta, Option<String>) {
+fn classify(message: &str) -> (&'static RuleMeta, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         return (&structure::UNKNOWN_KEY, suggestion(rest, "key"));
     }
@@ -87,4 +114,25 @@ fn suggestion(rest: &str, what: &str) -> Option<String> {
     Some(did_you_mean_or(found, candidates.iter().copied(), || {
         format!("the {what}s allowed here are: {}", candidates.join(", "))
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::spec::{Limits, load_str};
+
+    #[test]
+    fn an_error_located_by_line_and_column_points_at_its_character() {
+        // serde-saphyr locates a character it cannot scan by line and column only.
+        let loaded = load_str(
+            "spec.yaml",
+            "# 계약\nsystem: 계약 x\0y\n",
+            &Limits::default(),
+        );
+        let [finding] = &loaded.findings[..] else {
+            panic!("{:?}", loaded.findings);
+        };
+        assert_eq!(finding.rule, "yaml-syntax");
+        let text = loaded.sources.file(finding.span.file).text();
+        assert_eq!(&text[finding.span.range()], "\0");
+    }
 }

@@ -1,8 +1,8 @@
 use std::collections::HashSet;
 
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Model, Name, Relation};
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

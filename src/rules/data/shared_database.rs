@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::Name;
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

@@ -1,6 +1,6 @@
 use super::{event_sites, naming};
 use crate::declare_rule;
-use crate::report::Finding;
+use crate::diagnostic::Finding;
 use crate::rules::Context;
 
 declare_rule! {

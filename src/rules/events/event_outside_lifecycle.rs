@@ -1,8 +1,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Data, RelationKind};
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

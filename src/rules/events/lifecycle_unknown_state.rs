@@ -1,9 +1,9 @@
 use std::collections::HashSet;
 
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Data, Name};
 use crate::names::did_you_mean_or;
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

@@ -1,8 +1,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Data, Name};
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

@@ -1,7 +1,7 @@
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::load::{self, LoadTable, format_number, format_percent};
 use crate::model::Model;
-use crate::report::Finding;
 
 declare_rule! {
     /// A service gets more requests at the spike than its declared `capacity`.

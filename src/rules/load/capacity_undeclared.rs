@@ -1,7 +1,7 @@
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::load::{LoadTable, format_number};
 use crate::model::{Model, ServiceKind};
-use crate::report::Finding;
 
 declare_rule! {
     /// A service that the spike reaches declares no `capacity`, so whether it holds is unknown.

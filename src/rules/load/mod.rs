@@ -4,7 +4,7 @@ pub mod capacity_exceeded;
 pub mod capacity_undeclared;
 pub mod spike_not_isolated;
 
-use crate::report::Finding;
+use crate::diagnostic::Finding;
 use crate::rules::{Context, Rule};
 
 /// The load rules, in catalog order. They read the analysis's one load table

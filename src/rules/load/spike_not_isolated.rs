@@ -1,9 +1,9 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::load::{self, LoadTable, format_number};
 use crate::model::{Model, RelationKind, ServiceKind};
-use crate::report::Finding;
 
 declare_rule! {
     /// An entry point with a `peak` shares its synchronous path or a database with the regular entry points.

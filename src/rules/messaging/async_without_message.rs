@@ -1,7 +1,7 @@
 use super::listing;
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Name, Relation};
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

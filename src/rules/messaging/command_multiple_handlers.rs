@@ -2,8 +2,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::listing;
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Model, Name, Relation, RelationKind};
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

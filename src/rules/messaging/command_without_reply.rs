@@ -3,7 +3,7 @@ use smol_str::SmolStr;
 use super::listing;
 use crate::declare_rule;
 use crate::derive::suggested_event;
-use crate::report::Finding;
+use crate::diagnostic::Finding;
 use crate::rules::Context;
 
 declare_rule! {

@@ -3,8 +3,8 @@ use std::collections::HashSet;
 use super::{event_owner, keeper, known_publishers, listing, owners};
 use crate::declare_rule;
 use crate::derive::Event;
+use crate::diagnostic::Finding;
 use crate::model::Model;
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

@@ -1,6 +1,6 @@
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Name, RelationKind};
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

@@ -2,8 +2,8 @@ use std::collections::BTreeSet;
 
 use super::describe;
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::SagaStyle;
-use crate::report::Finding;
 use crate::rules::Context;
 use crate::saga::{RelationIndex, backing, compensation_paths, known_orchestrator};
 

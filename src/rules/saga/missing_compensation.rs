@@ -1,6 +1,6 @@
 use super::{describe, pivot_phrase};
 use crate::declare_rule;
-use crate::report::Finding;
+use crate::diagnostic::Finding;
 use crate::rules::Context;
 use crate::saga::pivot_index;
 

@@ -1,7 +1,7 @@
 use super::{describe, pivot_phrase};
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{OnFailure, Step};
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

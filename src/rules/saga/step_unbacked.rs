@@ -1,7 +1,7 @@
 use super::describe;
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Saga, SagaStyle, Step};
-use crate::report::Finding;
 use crate::rules::Context;
 use crate::saga::{RelationIndex, StepBacking, backing};
 

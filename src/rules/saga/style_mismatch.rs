@@ -1,6 +1,6 @@
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Saga, SagaStyle};
-use crate::report::Finding;
 use crate::rules::Context;
 use crate::saga::{RelationIndex, backing};
 

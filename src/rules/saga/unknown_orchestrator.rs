@@ -1,7 +1,7 @@
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::SagaStyle;
 use crate::names::did_you_mean_or;
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

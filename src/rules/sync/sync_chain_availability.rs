@@ -1,7 +1,7 @@
 use super::graph::{Edge, SyncGraph};
 use crate::declare_rule;
+use crate::diagnostic::Finding;
 use crate::model::{Model, ServiceKind};
-use crate::report::Finding;
 use crate::rules::Context;
 
 declare_rule! {

@@ -2,7 +2,7 @@ use std::collections::VecDeque;
 
 use super::graph::{Edge, SyncGraph};
 use crate::declare_rule;
-use crate::report::Finding;
+use crate::diagnostic::Finding;
 use crate::rules::Context;
 
 declare_rule! {

@@ -1,4 +1,8 @@
-//! The one finding type every check produces, whatever renders it later.
+//! Diagnostics: the one finding type every check produces, whatever renders it later,
+//! and what a rule is ([`RuleMeta`], [`declare_rule!`](crate::declare_rule)).
+//!
+//! The bottom of the crate above [`crate::source`]: the loader, the model builder and
+//! the rules all report through it.
 
 use serde::Serialize;
 
@@ -100,4 +104,64 @@ impl Summary {
         }
         summary
     }
+}
+
+/// What a rule is: its name, how severe by default, and its documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub severity: Severity,
+    /// Markdown: first line a one-sentence summary, then What it does / Why is this bad? /
+    /// Example / Use instead.
+    pub explain: &'static str,
+}
+
+impl RuleMeta {
+    /// A finding of this rule at its default severity.
+    pub fn finding(&'static self, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(self.name, self.severity, span, message)
+    }
+
+    /// The documentation as Markdown: the doc comment without the space rustdoc keeps
+    /// after each `///`.
+    pub fn documentation(&self) -> String {
+        let mut text = String::with_capacity(self.explain.len());
+        for line in self.explain.trim_end().lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The first line of the documentation.
+    pub fn summary(&self) -> &'static str {
+        self.explain
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or("")
+    }
+}
+
+/// Declares a rule's metadata; its doc comment becomes its `explain` text.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// One-sentence summary.
+///     ///
+///     /// ## What it does
+///     /// …
+///     pub static META = ("rule-name", Error);
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $vis:vis static $ident:ident = ($name:literal, $severity:ident);) => {
+        $(#[doc = $doc])*
+        $vis static $ident: $crate::diagnostic::RuleMeta = $crate::diagnostic::RuleMeta {
+            name: $name,
+            severity: $crate::diagnostic::Severity::$severity,
+            explain: concat!($($doc, "\n"),*),
+        };
+    };
 }
