@@ -69,44 +69,56 @@ pub fn render(
     };
     let contracts = &minijinja::context! { workspace => workspace, contracts => contracts };
     let workspace = &workspace;
-    let whole_files = (WORKSPACE_FILES.iter().map(|&file| (file, workspace)))
-        .chain(CONTRACTS_FILES.iter().map(|&file| (file, contracts)));
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let run = services.0.len().div_ceil(threads).max(1);
-    // Every part on a thread of its own: a file of the workspace or the contracts (whose
-    // generated files grow with the whole system), or a run of service crates.
+    // The workspace's and the contracts' files each on a thread of their own (the
+    // contracts' generated files grow with the whole system), beside the crates.
     std::thread::scope(|scope| {
-        let files = whole_files.map(|((path, template, ownership), context)| {
-            scope.spawn(move || -> Result<_, TemplateError> {
-                let contents = render_file(templates, template, ownership, context.clone())?;
-                Ok(vec![OutputFile {
-                    path: path.to_owned(),
-                    contents,
-                    ownership,
-                }])
+        let whole_files: Vec<_> = (WORKSPACE_FILES.iter().map(|&file| (file, workspace)))
+            .chain(CONTRACTS_FILES.iter().map(|&file| (file, contracts)))
+            .map(|((path, template, ownership), context)| {
+                scope.spawn(move || -> Result<_, TemplateError> {
+                    Ok(OutputFile {
+                        path: path.to_owned(),
+                        contents: render_file(templates, template, ownership, context.clone())?,
+                        ownership,
+                    })
+                })
             })
+            .collect();
+        let crates = in_runs(&services.0, |run| -> Result<Vec<_>, TemplateError> {
+            let mut files = Vec::new();
+            for service in run {
+                files.extend(render_service(service, templates, workspace)?);
+            }
+            Ok(files)
         });
-        let crates = (services.0.chunks(run)).map(|run| {
-            scope.spawn(move || -> Result<_, TemplateError> {
-                let mut files = Vec::new();
-                for service in run {
-                    files.extend(render_service(service, templates, workspace)?);
-                }
-                Ok(files)
-            })
-        });
-        let parts: Vec<_> = files.chain(crates).collect();
+        // In order: the first error is the first failing file's.
         let mut files = Vec::new();
-        // Joined in order: the files come in order, and the first error is the first
-        // failing file's.
-        for part in parts {
-            files.extend(
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
-            );
+        for file in whole_files {
+            files.push(joined(file.join())?);
+        }
+        for run in crates {
+            files.extend(run?);
         }
         Ok(files)
     })
+}
+
+/// `each` of `items` split into one run per core, each run on a thread of its own,
+/// the results in the order of the runs.
+fn in_runs<T: Sync, R: Send>(items: &[T], each: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let each = &each;
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = (items.chunks(items.len().div_ceil(threads).max(1)))
+            .map(|run| scope.spawn(move || each(run)))
+            .collect();
+        runs.into_iter().map(|run| joined(run.join())).collect()
+    })
+}
+
+/// What a thread returned; its panic goes on in the thread that joins it.
+fn joined<R>(result: std::thread::Result<R>) -> R {
+    result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// A list of the view as the templates see it: each item is converted to a template

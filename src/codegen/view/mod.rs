@@ -76,6 +76,9 @@ struct Workspace<'a> {
 }
 
 impl View {
+    /// The view of `analysis`: resolved whatever its findings (`generate` renders only
+    /// a spec without errors, but a name that resolves to nothing gets a placeholder,
+    /// never a panic).
     pub fn new(analysis: &Analysis) -> View {
         let model = &analysis.model;
         let system = model.system_name();
@@ -105,10 +108,15 @@ impl View {
             replies,
         };
         let concerns = concerns::by_service(analysis);
-        let services = services
-            .into_iter()
-            .map(|(at, package)| workspace.service(&model.services[at], &concerns[at], package))
-            .collect();
+        // Each crate is built from the tables alone: they are built on every core.
+        let services = super::in_runs(&services, |run| {
+            (run.iter())
+                .map(|(at, package)| {
+                    workspace.service(&model.services[*at], &concerns[*at], package.clone())
+                })
+                .collect::<Vec<_>>()
+        });
+        let services = services.into_iter().flatten().collect();
         let Workspace {
             contracts_package,
             data,
