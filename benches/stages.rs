@@ -1,6 +1,7 @@
 //! Where analyze and generate spend time and memory, stage by stage, on a generated
 //! spec: `cargo bench --bench stages -- 5000`. For profiling, not for the README table.
-//! The generate stages stop before writing: what they measure is CPU, not the disk.
+//! The generate stages stop before writing: what they measure is CPU, not the disk
+//! (the render stage includes building the view).
 
 mod heap;
 mod spec_gen;
@@ -33,43 +34,6 @@ fn stage<T>(name: &str, spec_bytes: usize, work: impl FnOnce() -> T) -> T {
     result
 }
 
-/// Counts the rendered bytes and drops them: the render stage measures rendering, not
-/// holding or writing the files.
-struct Discard(usize);
-
-impl codegen::Sink for Discard {
-    type Error = codegen::TemplateError;
-
-    fn file(&mut self, file: codegen::OutputFile) -> Result<(), Self::Error> {
-        self.0 += file.contents.len();
-        Ok(())
-    }
-
-    fn stream(
-        &mut self,
-        _path: String,
-        mut contents: codegen::PipeReader,
-    ) -> Result<(), Self::Error> {
-        let mut counted = Counted(0);
-        std::io::copy(&mut contents, &mut counted).map_err(codegen::TemplateError::Write)?;
-        self.0 += counted.0;
-        Ok(())
-    }
-}
-
-struct Counted(usize);
-
-impl std::io::Write for Counted {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 += bytes.len();
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn main() {
     let size = std::env::args()
         .skip(1)
@@ -100,13 +64,10 @@ fn main() {
     drop(findings);
     let analysis = analysis::analyze_str("generated.yaml", &text, &Options::default());
     let templates = Templates::embedded().expect("the embedded templates compile");
-    let analysis = std::sync::Arc::new(analysis);
-    stage("view", bytes, || codegen::view::View::new(analysis.clone()));
+    stage("view", bytes, || codegen::view::View::new(&analysis));
     let rendered = stage("render", bytes, || {
-        let mut sink = Discard(0);
-        codegen::render_each(&analysis, &templates, &mut sink)
-            .expect("the embedded templates render");
-        sink.0
+        let files = codegen::render(&analysis, &templates).expect("the embedded templates render");
+        files.iter().map(|file| file.contents.len()).sum::<usize>()
     });
     eprintln!("  (rendered {:.1} MB)", rendered as f64 / 1e6);
 }

@@ -43,8 +43,6 @@ pub enum TemplateError {
     Unknown { file: String, known: String },
     #[error("template error: {0:#}")]
     Render(#[from] minijinja::Error),
-    #[error("cannot write the rendered text: {0}")]
-    Write(std::io::Error),
 }
 
 /// The template set: embedded, with overrides.
@@ -101,19 +99,6 @@ impl Templates {
 
     pub fn render(&self, name: &str, context: Value) -> Result<String, TemplateError> {
         Ok(self.env.get_template(name)?.render(context)?)
-    }
-
-    /// Renders into a writer, piece by piece, as the template produces its text.
-    pub fn render_to(
-        &self,
-        name: &str,
-        context: Value,
-        out: &mut dyn std::io::Write,
-    ) -> Result<(), TemplateError> {
-        self.env
-            .get_template(name)?
-            .render_captured_to(context, out)?;
-        Ok(())
     }
 }
 
