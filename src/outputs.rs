@@ -59,7 +59,9 @@ pub fn render_everything_with(
         return Ok(out);
     }
     let everything = diagram::Selection::views(&View::ALL);
-    let Ok(_) = diagram::draw_all(analysis, &everything, &Format::ALL, &mut Diagrams(&mut out));
+    for file in diagram::draw_all(analysis, &everything, &Format::ALL) {
+        out.push((format!("diagram/{}", file.name), file.text));
+    }
     let catalog = export::Catalog::new(&analysis.model, &analysis.derived);
     for document in catalog.documents(&asyncapi::Options::default()) {
         out.push((
@@ -71,16 +73,4 @@ pub fn render_everything_with(
         out.push((format!("generate/{}", file.path), file.contents));
     }
     Ok(out)
-}
-
-/// Collects the diagrams (and `DIAGRAMS.md`) in memory, as `diagram/<file>`.
-struct Diagrams<'a>(&'a mut Vec<(String, String)>);
-
-impl diagram::Sink for Diagrams<'_> {
-    type Error = std::convert::Infallible;
-
-    fn file(&mut self, name: &str, text: String) -> Result<(), Self::Error> {
-        self.0.push((format!("diagram/{name}"), text));
-        Ok(())
-    }
 }
