@@ -11,7 +11,7 @@ use edasmith::analysis::Analysis;
 use edasmith::diagram::{self, Format, View};
 use edasmith::report::{self, Severity};
 use edasmith::rules;
-use edasmith::write::{BatchWriter, OutputDir, write_atomic};
+use edasmith::write::{File, OutputDir, write_atomic};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -166,16 +166,15 @@ fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<
         }
     };
     let out = OutputDir::create(dir)?;
-    let files = diagram::draw_all(analysis, &selection, &formats);
-    let mut writer = BatchWriter::for_statuses(&out);
-    // The page is the last file.
-    let written = files.len() - 1;
-    for file in files {
-        writer.write(file.name, file.text);
-    }
-    writer.finish_statuses()?;
+    let files: Vec<File> = diagram::draw_all(analysis, &selection, &formats)
+        .into_iter()
+        .map(|file| File::new(file.name, file.text))
+        .collect();
+    out.sync(&files)?;
     output::stderr(&format!(
-        "wrote {written} diagrams and DIAGRAMS.md to {}\n",
+        "wrote {} diagrams and DIAGRAMS.md to {}\n",
+        // The page is the last file.
+        files.len() - 1,
         dir.display()
     ));
     Ok(Outcome::Clean)

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use edasmith::write::{BatchWriter, OutputDir};
+use edasmith::write::{File, OutputDir};
 
 use super::{Outcome, output};
 use edasmith::export::{self, Document, asyncapi};
@@ -79,16 +79,14 @@ fn write_documents<'c>(
     out_dir: &Path,
     documents: impl Iterator<Item = Document<'c>>,
 ) -> anyhow::Result<String> {
-    let mut writer = BatchWriter::new(out);
-    for document in documents {
-        writer.write(document.file_name.as_str(), document.to_yaml()?);
-    }
-    let written = writer
-        .finish()
+    let files = documents
+        .map(|document| Ok(File::new(document.file_name.as_str(), document.to_yaml()?)))
+        .collect::<anyhow::Result<Vec<File>>>()?;
+    out.sync(&files)
         .with_context(|| format!("cannot export to `{}`", out_dir.display()))?;
     let mut listing = String::new();
-    for path in written {
-        let _ = writeln!(listing, "{}", path.display());
+    for file in &files {
+        let _ = writeln!(listing, "{}", out.root().join(&file.path).display());
     }
     Ok(listing)
 }
