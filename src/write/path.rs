@@ -3,7 +3,6 @@
 //! is as good as the folder it names.
 
 use std::collections::HashMap;
-use std::ffi::OsStr;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -13,9 +12,9 @@ use super::{OutputDir, WriteError, io_error};
 /// A file's path, and what is there.
 pub(super) type Target = (PathBuf, Option<fs::Metadata>);
 
-/// The normal components of a relative path; `.` is skipped, anything else refused.
-fn checked_components(path: &Path) -> Result<Vec<&OsStr>, WriteError> {
-    let mut parts = Vec::new();
+/// A relative path of plain names; `.` is skipped, anything else refused.
+fn plain(path: &Path) -> Result<PathBuf, WriteError> {
+    let mut parts = PathBuf::new();
     for component in path.components() {
         match component {
             Component::Normal(part) => parts.push(part),
@@ -26,7 +25,7 @@ fn checked_components(path: &Path) -> Result<Vec<&OsStr>, WriteError> {
             }
         }
     }
-    if parts.is_empty() {
+    if parts.as_os_str().is_empty() {
         return Err(WriteError::Empty);
     }
     Ok(parts)
@@ -68,22 +67,14 @@ struct Folder {
 /// folders.
 pub(super) struct Folders<'a> {
     out: &'a OutputDir,
-    root: Folder,
     /// By relative path.
     resolved: HashMap<PathBuf, Folder>,
 }
 
 impl<'a> Folders<'a> {
     pub fn new(out: &'a OutputDir) -> Self {
-        let root = Folder {
-            path: out.root.clone(),
-            exists: out.root.is_dir(),
-        };
-        Folders {
-            out,
-            root,
-            resolved: HashMap::new(),
-        }
+        let resolved = HashMap::new();
+        Folders { out, resolved }
     }
 
     /// Where `relative` lands (its folder canonical, or planned when missing; the file
@@ -92,12 +83,13 @@ impl<'a> Folders<'a> {
     /// way that leads out of the root, and a file where a folder is needed.
     pub fn target(&mut self, relative: &str) -> Result<Target, WriteError> {
         let relative = Path::new(relative);
-        let parts = checked_components(relative)?;
-        let (file_name, folders) = parts.split_last().ok_or(WriteError::Empty)?;
-        let folder = self.resolve(relative, folders)?;
-        let path = folder.path.join(file_name);
-        let metadata = folder.exists.then(|| fs::symlink_metadata(&path).ok());
-        let metadata = metadata.flatten();
+        let plain = plain(relative)?;
+        let (Some(folder), Some(name)) = (plain.parent(), plain.file_name()) else {
+            return Err(WriteError::Empty);
+        };
+        let folder = self.resolve(relative, folder)?;
+        let path = folder.path.join(name);
+        let metadata = fs::symlink_metadata(&path).ok();
         if let Some(found) = &metadata
             && found.file_type().is_symlink()
         {
@@ -114,60 +106,42 @@ impl<'a> Folders<'a> {
     /// The canonical folder `relative` names, or `None` when it does not exist.
     pub fn folder(&mut self, relative: &str) -> Result<Option<PathBuf>, WriteError> {
         let relative = Path::new(relative);
-        let parts = checked_components(relative)?;
-        let folder = self.resolve(relative, &parts)?;
+        let folder = self.resolve(relative, &plain(relative)?)?;
         Ok(folder.exists.then_some(folder.path))
     }
 
-    /// Walks `folders` from the root, following and checking each.
-    fn resolve(&mut self, relative: &Path, folders: &[&OsStr]) -> Result<Folder, WriteError> {
-        let mut folder = self.root.clone();
-        let mut walked = PathBuf::new();
-        for part in folders {
-            walked.push(part);
-            if let Some(known) = self.resolved.get(&walked) {
-                folder = known.clone();
-                continue;
-            }
-            folder = self.child(relative, &folder, part)?;
-            self.resolved.insert(walked.clone(), folder.clone());
+    /// Where the folder `folder` (relative, plain) of `relative` lands, symlinks
+    /// followed: it must stay inside the root and be a folder.
+    fn resolve(&mut self, relative: &Path, folder: &Path) -> Result<Folder, WriteError> {
+        if let Some(known) = self.resolved.get(folder) {
+            return Ok(known.clone());
         }
-        Ok(folder)
-    }
-
-    /// The folder `part` in `parent`: a real folder under a canonical one is canonical;
-    /// a link is followed and must stay inside.
-    fn child(&self, relative: &Path, parent: &Folder, part: &OsStr) -> Result<Folder, WriteError> {
-        let next = parent.path.join(part);
-        let metadata = match parent.exists.then(|| fs::symlink_metadata(&next)) {
-            Some(Ok(metadata)) => metadata,
-            Some(Err(error)) if error.kind() != io::ErrorKind::NotFound => {
-                return Err(io_error(&next)(error));
-            }
-            _ => {
-                return Ok(Folder {
-                    path: next,
-                    exists: false,
+        let full = self.out.root.join(folder);
+        let resolved = match fs::canonicalize(&full) {
+            Ok(path) if path.is_dir() => Folder { path, exists: true },
+            Ok(_) => {
+                return Err(WriteError::NotAFolder {
+                    path: relative.into(),
+                    blocker: full,
                 });
             }
+            // Missing (or below a file, which its parent finds): the folder above, plus
+            // its name. A link to nothing, or a loop, is no folder to make.
+            Err(_) if fs::symlink_metadata(&full).is_err() => {
+                let path = match (folder.parent(), folder.file_name()) {
+                    (Some(parent), Some(name)) => self.resolve(relative, parent)?.path.join(name),
+                    _ => full,
+                };
+                Folder {
+                    path,
+                    exists: false,
+                }
+            }
+            Err(error) => return Err(io_error(&full)(error)),
         };
-        let resolved = if metadata.file_type().is_symlink() {
-            let resolved = fs::canonicalize(&next).map_err(io_error(&next))?;
-            self.contain(relative, &resolved)?;
-            resolved
-        } else {
-            next.clone()
-        };
-        if !resolved.is_dir() {
-            return Err(WriteError::NotAFolder {
-                path: relative.to_path_buf(),
-                blocker: next,
-            });
-        }
-        Ok(Folder {
-            path: resolved,
-            exists: true,
-        })
+        self.contain(relative, &resolved.path)?;
+        self.resolved.insert(folder.to_path_buf(), resolved.clone());
+        Ok(resolved)
     }
 
     fn contain(&self, path: &Path, resolved: &Path) -> Result<(), WriteError> {

@@ -5,11 +5,11 @@ use std::time::{Duration, SystemTime};
 use super::*;
 use FileStatus::{Missing, Stale, UpToDate};
 
-/// The names in a folder, sorted (temporary files included).
-fn names(dir: &Path) -> Vec<String> {
-    let entries = fs::read_dir(dir).unwrap();
-    let mut names: Vec<String> = entries
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
+/// The names in a folder, sorted (temporary files too).
+fn names(dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut names: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
     names
@@ -188,8 +188,7 @@ fn create_only_writes_a_missing_file_and_leaves_any_other() {
     assert_eq!(fs::read(dir.join("new/one.rs")).unwrap(), b"made");
 }
 
-/// Anything but a regular file is replaced, not written through nor read (a fifo would
-/// block the read).
+/// Anything but a regular file is replaced, never written through or read (a fifo blocks).
 #[cfg(unix)]
 #[test]
 fn a_link_to_nothing_or_a_fifo_is_replaced() {
