@@ -57,7 +57,9 @@ pub fn render_everything_with(
     ];
     if !analysis.blocks(Output::Diagram) {
         let everything = diagram::Selection::views(&View::ALL);
-        let Ok(_) = diagram::draw_all(analysis, &everything, &Format::ALL, &mut Diagrams(&mut out));
+        for file in diagram::draw_all(analysis, &everything, &Format::ALL) {
+            out.push((format!("diagram/{}", file.name), file.text));
+        }
     }
     if !analysis.blocks(Output::Export) {
         let catalog = export::Catalog::new(&analysis.model, &analysis.derived);
@@ -74,16 +76,4 @@ pub fn render_everything_with(
         }
     }
     Ok(out)
-}
-
-/// Collects the diagrams (and `DIAGRAMS.md`) in memory, as `diagram/<file>`.
-struct Diagrams<'a>(&'a mut Vec<(String, String)>);
-
-impl diagram::Sink for Diagrams<'_> {
-    type Error = std::convert::Infallible;
-
-    fn file(&mut self, name: &str, text: String) -> Result<(), Self::Error> {
-        self.0.push((format!("diagram/{name}"), text));
-        Ok(())
-    }
 }

@@ -1,7 +1,6 @@
 //! `edasmith diagram`: draw the SRD, the load at the spike, the domain events,
 //! lifecycles and sagas.
 
-use std::io;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -10,7 +9,7 @@ use clap::ValueEnum;
 use super::{Outcome, output};
 use edasmith::analysis::{Analysis, Output};
 use edasmith::diagram::{self, Format, View};
-use edasmith::write::{BatchWriter, OutputDir, WriteError, write_atomic};
+use edasmith::write::{File, OutputDir, write_atomic};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -151,70 +150,16 @@ fn write_all(args: &Args, analysis: &Analysis, dir: &PathBuf) -> anyhow::Result<
         }
     };
     let out = OutputDir::create(dir)?;
-    let mut writer = BatchWriter::for_statuses(&out);
-    let mut files = Files {
-        writer: &mut writer,
-    };
-    let written = match diagram::draw_all(analysis, &selection, &formats, &mut files) {
-        Ok(written) => written,
-        // `finish` says which file failed.
-        Err(Stop::Queued) => 0,
-        // Dropping the writer removes what was staged: the folder stays as it was.
-        Err(Stop::Streamed(error)) => return Err(error.into()),
-    };
-    writer.finish_statuses()?;
+    let files: Vec<File> = diagram::draw_all(analysis, &selection, &formats)
+        .into_iter()
+        .map(|file| File::new(file.name, file.text))
+        .collect();
+    out.sync(&files)?;
     output::stderr(&format!(
-        "wrote {written} diagrams and DIAGRAMS.md to {}\n",
+        "wrote {} diagrams and DIAGRAMS.md to {}\n",
+        // The page is the last file.
+        files.len() - 1,
         dir.display()
     ));
     Ok(Outcome::Clean)
-}
-
-/// Where `--out-dir` puts the diagrams: the small ones go to the writing threads, the
-/// whole-system ones and `DIAGRAMS.md` are streamed into their files here (they are
-/// tens of megabytes at 5,000 services, and few), all put in place by the writer at
-/// once.
-struct Files<'a> {
-    writer: &'a mut BatchWriter,
-}
-
-/// Why drawing stopped half-way.
-enum Stop {
-    /// A file handed to the writing threads failed: `finish` reports it.
-    Queued,
-    /// A streamed file failed.
-    Streamed(WriteError),
-}
-
-impl diagram::Sink for Files<'_> {
-    type Error = Stop;
-
-    fn file(&mut self, name: &str, text: String) -> Result<(), Stop> {
-        self.writer.write(name, text);
-        // A failed write skips the rest: stop drawing too.
-        if self.writer.has_failed() {
-            Err(Stop::Queued)
-        } else {
-            Ok(())
-        }
-    }
-
-    fn stream(
-        &mut self,
-        name: &str,
-        draw: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
-    ) -> Result<(), Stop> {
-        if self.writer.has_failed() {
-            return Err(Stop::Queued);
-        }
-        // The only writer `draw` fails on is the file's, whose own error wins over this.
-        let fill = |out: &mut dyn io::Write| {
-            draw(out).map_err(|source| WriteError::Io {
-                path: name.into(),
-                source,
-            })
-        };
-        self.writer.stream(name, fill).map_err(Stop::Streamed)?;
-        Ok(())
-    }
 }

@@ -1,13 +1,10 @@
 //! `edasmith export asyncapi`: one AsyncAPI 3.0 document per service.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use edasmith::analysis::Analysis;
-use edasmith::derive::Derived;
-use edasmith::model::Model;
-use edasmith::write::{BatchWriter, OutputDir};
+use edasmith::write::{File, OutputDir};
 
 use super::{Outcome, output};
 use edasmith::diagnostic::Severity;
@@ -67,8 +64,7 @@ fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
     let options = asyncapi::Options {
         api_version: args.api_version.clone(),
     };
-    let (model, derived) = model_of(analysis);
-    let catalog = export::Catalog::new(&model, &derived);
+    let catalog = export::Catalog::new(&analysis.model, &analysis.derived);
     let out = OutputDir::create(&args.out_dir)
         .with_context(|| format!("cannot export to `{}`", args.out_dir.display()))?;
     let listing = write_documents(&out, &args.out_dir, catalog.documents(&options))?;
@@ -76,81 +72,22 @@ fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// The model and what is derived from it: all the export reads. The rest of the analysis
-/// (findings, load table) is freed on return, so the catalog and the documents reuse its
-/// memory instead of adding to it.
-fn model_of(analysis: Analysis) -> (Model, Derived) {
-    (analysis.model, analysis.derived)
-}
-
-/// Documents up to this size are rendered in memory and written by the writing threads
-/// (at most this much for each of the few queued); a larger one is streamed into its
-/// file here. At 5,000 services one document is 4.7 MB (the mailer's, which every service
-/// talks to) and the next largest 17 KB.
-const IN_MEMORY: usize = 256 * 1024;
-
-/// Renders each document and hands it to the writing threads before the next is built,
-/// so memory holds a few documents however many the system has; a large one is streamed
-/// into its file instead of held. Returns the paths written, a line each: they are
-/// listed once all are written, so a reader that stops early (`| head`) does not stop
-/// the export.
+/// Renders every document, then writes them all: the paths written, a line each. They
+/// are listed once all are written, so a reader that stops early (`| head`) does not
+/// stop the export.
 fn write_documents<'c>(
     out: &OutputDir,
     out_dir: &Path,
     documents: impl Iterator<Item = Document<'c>>,
 ) -> anyhow::Result<String> {
-    let mut writer = BatchWriter::new(out);
-    for document in documents {
-        if writer.has_failed() {
-            break;
-        }
-        match in_memory(&document)? {
-            Some(text) => writer.write(document.file_name.as_str(), text.into_bytes()),
-            None => {
-                writer.stream(&document.file_name, |file| {
-                    document.write_yaml_to(file).map_err(anyhow::Error::from)
-                })?;
-            }
-        }
-    }
-    let written = writer
-        .finish()
+    let files = documents
+        .map(|document| Ok(File::new(document.file_name.as_str(), document.to_yaml()?)))
+        .collect::<anyhow::Result<Vec<File>>>()?;
+    out.sync(&files)
         .with_context(|| format!("cannot export to `{}`", out_dir.display()))?;
     let mut listing = String::new();
-    for path in written {
-        let _ = writeln!(listing, "{}", path.display());
+    for file in &files {
+        let _ = writeln!(listing, "{}", out.root().join(&file.path).display());
     }
     Ok(listing)
-}
-
-/// The document's text, when it is at most [`IN_MEMORY`] bytes; `None` for a larger
-/// one, whose rendering stops there (to be streamed: its first [`IN_MEMORY`] bytes are
-/// rendered twice, a small cost beside the copy it saves).
-fn in_memory(document: &Document) -> anyhow::Result<Option<String>> {
-    let mut text = Capped::default();
-    // Written as text, not bytes: the serializer's many small pieces then cost no
-    // dynamic call each (measured: 0.4 s of 2.4 at 5,000 services).
-    match document.write_yaml(&mut text) {
-        Ok(()) => Ok(Some(text.text)),
-        Err(_) if text.over => Ok(None),
-        Err(error) => Err(error.into()),
-    }
-}
-
-/// Text in memory, up to [`IN_MEMORY`] bytes: a write past it fails, and says so.
-#[derive(Default)]
-struct Capped {
-    text: String,
-    over: bool,
-}
-
-impl fmt::Write for Capped {
-    fn write_str(&mut self, piece: &str) -> fmt::Result {
-        if self.text.len() + piece.len() > IN_MEMORY {
-            self.over = true;
-            return Err(fmt::Error);
-        }
-        self.text.push_str(piece);
-        Ok(())
-    }
 }

@@ -8,8 +8,8 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use super::{Outcome, output};
-use edasmith::codegen::{self, Mode, Ownership, Templates, Update};
-use edasmith::write::{FileStatus, OutputDir};
+use edasmith::codegen::{self, Mode, Ownership, Status, Templates, Update};
+use edasmith::write::OutputDir;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -28,7 +28,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let mut analysis = args.input.analyze(false)?;
+    let analysis = args.input.analyze(false)?;
     if !super::may_write(
         &analysis,
         edasmith::analysis::Output::Code,
@@ -42,9 +42,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     };
     let out = OutputDir::open(&args.out)?;
     let mode = if args.check { Mode::Check } else { Mode::Write };
-    // The workspace has no load figures: their table (3.5 MB at 5,000 services) is
-    // freed before the workspace is rendered, which needs the memory.
-    analysis.load = Default::default();
     let analysis = Arc::new(analysis);
     let Update { files, changes } = codegen::update(&analysis, &templates, &out, mode)?;
     if args.check {
@@ -68,9 +65,9 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         let mut report = String::new();
         for change in &drift {
             let what = match change.status {
-                FileStatus::Missing => "missing",
-                FileStatus::Obsolete => "obsolete",
-                _ => "stale",
+                Status::Missing => "missing",
+                Status::Stale => "stale",
+                Status::Obsolete => "obsolete",
             };
             report.push_str(&format!("{what}: {}\n", change.path));
         }
@@ -84,7 +81,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let count = |ownership, removed: bool| {
         changes
             .iter()
-            .filter(|c| c.ownership == ownership && (c.status == FileStatus::Obsolete) == removed)
+            .filter(|c| c.ownership == ownership && (c.status == Status::Obsolete) == removed)
             .count()
     };
     output::stderr(&format!(

@@ -148,7 +148,7 @@ fn group_attributes(kind: GroupKind) -> &'static str {
     }
 }
 
-/// Writes a graph's text into `out`: a text of its own, or a streamed file.
+/// Writes a graph's text into `out`.
 pub fn write_graph(out: &mut dyn Write, graph: &Graph) {
     let _ = writeln!(out, "digraph {} {{", quoted(&graph.title));
     let rankdir = match graph.direction {

@@ -54,8 +54,7 @@ fn comment(out: &mut dyn Write, line: &str) {
     let _ = writeln!(out, "%% {}", clean.replace("%%", "% %"));
 }
 
-/// Writes a graph's text into `out`: a text of its own, a streamed file, or
-/// `DIAGRAMS.md`, which embeds it without a copy.
+/// Writes a graph's text into `out`.
 pub fn write_graph(out: &mut dyn Write, graph: &Graph) {
     match graph.kind {
         GraphKind::Flow => flowchart(out, graph),
@@ -317,7 +316,7 @@ pub fn sequence(sequence: &Sequence) -> String {
 }
 
 /// Appends [`sequence`]'s text to `out`.
-pub fn write_sequence(out: &mut dyn Write, sequence: &Sequence) {
+fn write_sequence(out: &mut dyn Write, sequence: &Sequence) {
     comment(out, &sequence.title);
     let _ = out.write_str("sequenceDiagram\n");
     for participant in &sequence.participants {

@@ -19,7 +19,6 @@ mod saga;
 mod srd;
 
 use std::cell::OnceCell;
-use std::{fmt, io};
 
 use crate::analysis::Analysis;
 use crate::names::did_you_mean;
@@ -282,8 +281,7 @@ impl<'a> Selection<'a> {
     }
 
     /// Each view drawn, with what it draws (see [`select`]); the load view of a spec
-    /// without a `peak` is left out. Computed per call: the files and the page each walk
-    /// it once, and the subjects are small beside the diagrams.
+    /// without a `peak` is left out.
     fn drawn(&self, analysis: &Analysis) -> impl Iterator<Item = (View, Vec<Option<Subject>>)> {
         self.views.iter().filter_map(move |&view| {
             // Cannot fail but for a load view without a `peak`: the selection was checked.
@@ -302,109 +300,39 @@ impl<'a> Selection<'a> {
 /// The page `--out-dir` writes beside the diagrams, embedding the Mermaid ones.
 pub const PAGE: &str = "DIAGRAMS.md";
 
-/// Where [`draw_all`] puts the files it draws, one at a time, in a fixed order.
-pub trait Sink {
-    type Error;
-
-    /// A diagram drawn in memory: one aggregate's or saga's, small whatever the system.
-    fn file(&mut self, name: &str, text: String) -> Result<(), Self::Error>;
-
-    /// A file that grows with the whole system (the SRD, load and events diagrams,
-    /// [`PAGE`]), which `draw` writes piece by piece so that it need not be held whole
-    /// (at 5,000 services the page is 13.7 MB, `events.dot` 7.6 MB). By default it is
-    /// drawn into memory and handed to [`Sink::file`].
-    fn stream(
-        &mut self,
-        name: &str,
-        draw: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
-    ) -> Result<(), Self::Error> {
-        let mut bytes = Vec::new();
-        // Writing into a `Vec` cannot fail.
-        let _ = draw(&mut bytes);
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
-        self.file(name, text)
-    }
+/// A file `--out-dir` writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub name: String,
+    pub text: String,
 }
 
-/// Draws what `selection` selects in each of `formats`, then [`PAGE`], each file handed
-/// to `sink` before the next is drawn; returns how many diagrams were drawn (the page
-/// aside). A view that cannot be drawn is left out: the load view of a spec without a
-/// `peak`.
-///
-/// Memory holds one graph at a time: a per-subject diagram is drawn into a text of its
-/// own (it is small), a whole-system one straight into its file (see [`Sink::stream`]),
-/// and the page last, each Mermaid diagram drawn again straight into it (see
-/// [`page`]).
-pub fn draw_all<S: Sink>(
-    analysis: &Analysis,
-    selection: &Selection,
-    formats: &[Format],
-    sink: &mut S,
-) -> Result<usize, S::Error> {
-    let mut renderer = Renderer::new(analysis);
-    let mut drawn = 0;
-    for (view, subjects) in selection.drawn(analysis) {
-        for subject in &subjects {
-            renderer.each_format(view, subject.as_ref(), formats, sink)?;
-            drawn += formats.len();
-        }
-    }
-    // The page draws the whole-system views again before it reaches the sagas (in the
-    // default order of views): the saga lookup (0.7 MB at 2,000 services) is dropped
-    // here and made again for the page's sagas, so that it is not held beside those
-    // graphs.
-    renderer.sagas = OnceCell::new();
-    sink.stream(PAGE, &mut |out| {
-        through_io(out, |out| page(&renderer, selection, formats, out))
-    })?;
-    Ok(drawn)
-}
-
-/// `DIAGRAMS.md`, into `out`: each diagram's section, and its Mermaid text drawn again,
-/// straight into the page. Drawing twice costs time (the Mermaid half of the files'
-/// drawing), but no diagram text is then held beside the page, and each graph is
-/// dropped once written into it.
-fn page(renderer: &Renderer, selection: &Selection, formats: &[Format], out: &mut dyn fmt::Write) {
-    let analysis = renderer.analysis;
-    let mut page = Page::new(out, analysis, selection.draws_load(analysis));
+/// Draws what `selection` selects in each of `formats`, then [`PAGE`]: the files, the
+/// page last. A view that cannot be drawn is left out: the load view of a spec without
+/// a `peak`.
+pub fn draw_all(analysis: &Analysis, selection: &Selection, formats: &[Format]) -> Vec<File> {
+    let renderer = Renderer::new(analysis);
+    let mut page = Page::new(analysis, selection.draws_load(analysis));
+    let mut files = Vec::new();
     for (view, subjects) in selection.drawn(analysis) {
         for subject in &subjects {
             page.section(view, subject.as_ref(), formats);
-            if formats.contains(&Format::Mermaid) {
-                let id = subject.as_ref().map(|s| s.id.as_str());
-                page.mermaid(|out| renderer.mermaid_into(out, view, id));
+            for (format, text) in renderer.each_format(view, subject.as_ref(), formats) {
+                if format == Format::Mermaid {
+                    page.mermaid(&text);
+                }
+                files.push(File {
+                    name: file_name(view, subject.as_ref(), format),
+                    text,
+                });
             }
         }
     }
-    page.finish(&selection.views);
-}
-
-/// Runs `draw`, a writer of text, over the bytes writer `out`; the first error of `out`
-/// is returned (the writers ignore their `fmt::Result`: drawing into a `String` cannot
-/// fail, and once `out` failed every later write fails at once).
-fn through_io(out: &mut dyn io::Write, draw: impl FnOnce(&mut dyn fmt::Write)) -> io::Result<()> {
-    let mut text = IoText { out, error: None };
-    draw(&mut text);
-    text.error.map_or(Ok(()), Err)
-}
-
-/// A [`fmt::Write`] that passes text on to an [`io::Write`], keeping its first error.
-struct IoText<'a> {
-    out: &'a mut dyn io::Write,
-    error: Option<io::Error>,
-}
-
-impl fmt::Write for IoText<'_> {
-    fn write_str(&mut self, text: &str) -> fmt::Result {
-        if self.error.is_some() {
-            return Err(fmt::Error);
-        }
-        self.out.write_all(text.as_bytes()).map_err(|error| {
-            self.error = Some(error);
-            fmt::Error
-        })
-    }
+    files.push(File {
+        name: PAGE.to_owned(),
+        text: page.finish(&selection.views),
+    });
+    files
 }
 
 /// Renders the diagrams of one analysis. What the diagrams of many subjects look up is
@@ -423,39 +351,30 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// One diagram (a view, or one subject of it) in each of `formats`, each handed to
-    /// `sink` before the next is drawn: a whole-system view's streamed, a subject's as a
-    /// text. The graph is built once for every format; the saga view draws a different
-    /// structure per format (a sequence, a chain).
-    fn each_format<S: Sink>(
+    /// One diagram (a view, or one subject of it) in each of `formats`. The graph is
+    /// built once for every format; the saga view draws a different structure per
+    /// format (a sequence, a chain).
+    fn each_format(
         &self,
         view: View,
         subject: Option<&Subject>,
         formats: &[Format],
-        sink: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> Vec<(Format, String)> {
         let id = subject.map(|s| s.id.as_str());
         if view == View::Saga {
-            for &format in formats {
-                sink.file(
-                    &file_name(view, subject, format),
-                    self.text(view, id, format),
-                )?;
-            }
-            return Ok(());
+            return (formats.iter())
+                .map(|&format| (format, self.text(view, id, format)))
+                .collect();
         }
         let graph = self.graph(view, id);
-        for &format in formats {
-            let name = file_name(view, subject, format);
-            match &graph {
-                Some(graph) if !view.is_per_subject() => sink.stream(&name, &mut |out| {
-                    through_io(out, |out| write_graph_into(out, graph, format))
-                })?,
-                Some(graph) => sink.file(&name, write_graph(graph, format))?,
-                None => sink.file(&name, String::new())?,
-            }
-        }
-        Ok(())
+        (formats.iter())
+            .map(|&format| {
+                let text = graph
+                    .as_ref()
+                    .map_or_else(String::new, |graph| write_graph(graph, format));
+                (format, text)
+            })
+            .collect()
     }
 
     /// The text of one diagram. `subject` is the aggregate or saga id of a per-subject
@@ -475,24 +394,6 @@ impl<'a> Renderer<'a> {
             .map_or_else(String::new, |graph| write_graph(&graph, format))
     }
 
-    /// Writes the Mermaid text of one diagram into `out` (nothing for an unknown
-    /// subject), the bytes [`Renderer::text`] returns, without a text of its own.
-    fn mermaid_into(&self, out: &mut dyn fmt::Write, view: View, subject: Option<&str>) {
-        if view == View::Saga {
-            let analysis = self.analysis;
-            if let Some(saga) = subject.and_then(|id| analysis.model.saga(id)) {
-                let lookup = self
-                    .sagas
-                    .get_or_init(|| saga::Lookup::new(&analysis.model, &analysis.derived));
-                mermaid::write_sequence(out, &saga::sequence(lookup, saga));
-            }
-            return;
-        }
-        if let Some(graph) = self.graph(view, subject) {
-            mermaid::write_graph(out, &graph);
-        }
-    }
-
     /// The graph of a view (for the saga view, its DOT chain); `None` for an unknown
     /// subject.
     fn graph(&self, view: View, subject: Option<&str>) -> Option<graph::Graph> {
@@ -510,18 +411,14 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// A graph's text in `format`.
 fn write_graph(graph: &graph::Graph, format: Format) -> String {
     let mut text = String::new();
-    write_graph_into(&mut text, graph, format);
-    text
-}
-
-/// Writes a graph's text into `out`, in `format`.
-fn write_graph_into(out: &mut dyn fmt::Write, graph: &graph::Graph, format: Format) {
     match format {
-        Format::Mermaid => mermaid::write_graph(out, graph),
-        Format::Dot => dot::write_graph(out, graph),
+        Format::Mermaid => mermaid::write_graph(&mut text, graph),
+        Format::Dot => dot::write_graph(&mut text, graph),
     }
+    text
 }
 
 /// Several diagrams as one text, each after a separator line naming the file

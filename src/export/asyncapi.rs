@@ -24,7 +24,7 @@
 mod render;
 
 use std::collections::{HashMap, HashSet};
-use std::{fmt, io};
+use std::fmt;
 
 use smol_str::SmolStr;
 
@@ -57,9 +57,9 @@ impl Default for Options {
     }
 }
 
-/// One service's AsyncAPI document: what it holds, as indices into the [`Catalog`]. It is
-/// serialized straight from the catalog ([`Document::write_yaml`], or any serde
-/// serializer), so a document costs memory only while it is written.
+/// One service's AsyncAPI document: what it holds, as indices into the [`Catalog`],
+/// serialized straight from the catalog ([`Document::to_yaml`], or any serde
+/// serializer).
 pub struct Document<'c> {
     /// The service id as written in the spec.
     pub service: &'c str,
@@ -97,33 +97,12 @@ pub struct ExportError {
 impl Document<'_> {
     /// The document as YAML, with a header comment saying where it came from.
     pub fn to_yaml(&self) -> Result<String, ExportError> {
-        let mut text = String::new();
-        self.write_yaml(&mut text)?;
+        let mut text = HEADER.to_owned();
+        serde_saphyr::to_fmt_writer(&mut text, self).map_err(|source| ExportError {
+            service: self.service.to_owned(),
+            source,
+        })?;
         Ok(text)
-    }
-
-    /// Appends [`Document::to_yaml`] to `out`: a caller writing many documents reuses
-    /// one buffer instead of growing a new one for each.
-    pub fn write_yaml(&self, out: &mut impl fmt::Write) -> Result<(), ExportError> {
-        let failed = |source: serde_saphyr::ser::Error| ExportError {
-            service: self.service.to_owned(),
-            source,
-        };
-        out.write_str(HEADER)
-            .map_err(|error| failed(error.into()))?;
-        serde_saphyr::to_fmt_writer(out, self).map_err(failed)
-    }
-
-    /// Writes [`Document::to_yaml`]'s text into `out` as it is serialized: the largest
-    /// document of a large system (its mailer's, megabytes) need not be held whole.
-    pub fn write_yaml_to(&self, mut out: &mut dyn io::Write) -> Result<(), ExportError> {
-        let failed = |source: serde_saphyr::ser::Error| ExportError {
-            service: self.service.to_owned(),
-            source,
-        };
-        out.write_all(HEADER.as_bytes())
-            .map_err(|error| failed(error.into()))?;
-        serde_saphyr::to_io_writer(&mut out, self).map_err(failed)
     }
 }
 
