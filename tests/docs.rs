@@ -64,7 +64,11 @@ fn pages() -> Vec<PathBuf> {
 
 fn blocks(page: &Path) -> Vec<Block> {
     let text = fs::read_to_string(page).unwrap();
-    let name = page.strip_prefix(common::root()).unwrap().display().to_string();
+    let name = page
+        .strip_prefix(common::root())
+        .unwrap()
+        .display()
+        .to_string();
     let mut blocks = Vec::new();
     let mut open: Option<Block> = None;
     for (at, line) in text.lines().enumerate() {
@@ -101,8 +105,10 @@ fn analyze(dir: &Path, text: &str) -> (i32, Vec<String>) {
     let spec = dir.join("block.yaml");
     fs::write(&spec, text).unwrap();
     let output = common::edasmith(&["analyze", spec.to_str().unwrap(), "--format", "json"]);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|error| panic!("no JSON report ({error}): {}", common::text(&output.stderr)));
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+            panic!("no JSON report ({error}): {}", common::text(&output.stderr))
+        });
     let rules = report["findings"]
         .as_array()
         .unwrap()
@@ -115,7 +121,10 @@ fn analyze(dir: &Path, text: &str) -> (i32, Vec<String>) {
 /// Checks one YAML or JSON block; returns what is wrong with it.
 fn check_data(block: &Block, dir: &Path) -> Option<String> {
     // The first word after the language that is not a `key=value` setting.
-    let words: Vec<&String> = block.info[1..].iter().filter(|w| !w.contains('=')).collect();
+    let words: Vec<&String> = block.info[1..]
+        .iter()
+        .filter(|w| !w.contains('='))
+        .collect();
     let kind = words.first().map(|word| word.as_str());
     match block.info[0].as_str() {
         "json" => serde_json::from_str::<serde_json::Value>(&block.body)
@@ -130,8 +139,11 @@ fn check_data(block: &Block, dir: &Path) -> Option<String> {
             let (code, rules) = analyze(dir, &block.body);
             match kind {
                 Some("bad") => {
-                    let missing: Vec<&String> =
-                        words[1..].iter().copied().filter(|rule| !rules.contains(rule)).collect();
+                    let missing: Vec<&String> = words[1..]
+                        .iter()
+                        .copied()
+                        .filter(|rule| !rules.contains(rule))
+                        .collect();
                     (code == 0 || !missing.is_empty() || rules.is_empty()).then(|| {
                         format!("a bad example should report {missing:?}; it reported {rules:?} (exit {code})")
                     })
@@ -213,9 +225,9 @@ fn matches(expected: &[String], printed: &str) -> bool {
             Some((first, rest)) if first.trim() == "..." => {
                 (0..=printed.len()).any(|skip| go(rest, &printed[skip..]))
             }
-            Some((first, rest)) => printed.first().is_some_and(|line| {
-                line.trim_end() == first.trim_end() && go(rest, &printed[1..])
-            }),
+            Some((first, rest)) => printed
+                .first()
+                .is_some_and(|line| line.trim_end() == first.trim_end() && go(rest, &printed[1..])),
         }
     }
     let printed: Vec<&str> = printed.lines().collect();
@@ -262,7 +274,10 @@ fn every_block_of_the_docs_runs() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
-    assert!(counted >= 5, "only {counted} blocks found: is the parser broken?");
+    assert!(
+        counted >= 5,
+        "only {counted} blocks found: is the parser broken?"
+    );
 }
 
 #[test]

@@ -29,7 +29,12 @@ fn layer(module: &str) -> Option<usize> {
 
 /// The top-level module a file of src/ belongs to (`main.rs` is the binary's `cli`).
 fn module_of(relative: &Path) -> String {
-    let first = relative.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = relative
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     match first.strip_suffix(".rs") {
         Some("main") => "cli".to_owned(),
         Some(name) => name.to_owned(),
@@ -96,7 +101,9 @@ fn every_module_uses_only_the_layers_below_it() {
             continue;
         }
         let Some(own) = layer(&module) else {
-            problems.push(format!("src/{module} is in no layer: add it to LAYERS and to docs/ARCHITECTURE.md"));
+            problems.push(format!(
+                "src/{module} is in no layer: add it to LAYERS and to docs/ARCHITECTURE.md"
+            ));
             continue;
         };
         for used in uses(&fs::read_to_string(&path).unwrap()) {

@@ -2,7 +2,6 @@
 //! service). Nothing is written when the spec has error findings.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -42,8 +41,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     };
     let out = OutputDir::open(&args.out)?;
     let mode = if args.check { Mode::Check } else { Mode::Write };
-    let analysis = Arc::new(analysis);
-    let Update { files, changes } = codegen::update(&analysis, &templates, &out, mode)?;
+    let Update { files, changes } = codegen::update(analysis, &templates, &out, mode)?;
     if args.check {
         let drift: Vec<_> = changes.iter().filter(|c| c.is_drift()).collect();
         let mut notes = String::new();

@@ -50,11 +50,16 @@ pub fn render(
     analysis: &Analysis,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, TemplateError> {
+    render_view(View::new(analysis), templates)
+}
+
+/// [`render`] of a view already built.
+fn render_view(view: View, templates: &Templates) -> Result<Vec<OutputFile>, TemplateError> {
     let View {
         system,
         contracts,
         services,
-    } = View::new(analysis);
+    } = view;
     let services = Arc::new(Listed(services));
     let contracts = minijinja::context! {
         package => contracts.package,
@@ -70,21 +75,23 @@ pub fn render(
     };
     let contracts = &minijinja::context! { workspace => workspace, contracts => contracts };
     let workspace = &workspace;
-    // The workspace's and the contracts' files each on a thread of their own (the
-    // contracts' generated files grow with the whole system), beside the crates.
+    // The workspace's and the contracts' files on a thread of their own (the
+    // contracts' generated files grow with the whole system), beside the crates. One
+    // thread, not one per file: each thread that allocates gets a heap of its own from
+    // the allocator, and the rendered workspace is held whole until it is written.
     std::thread::scope(|scope| {
-        let whole_files: Vec<_> = (WORKSPACE_FILES.iter().map(|&file| (file, workspace)))
-            .chain(CONTRACTS_FILES.iter().map(|&file| (file, contracts)))
-            .map(|((path, template, ownership), context)| {
-                scope.spawn(move || -> Result<_, TemplateError> {
+        let whole_files = scope.spawn(|| {
+            (WORKSPACE_FILES.iter().map(|&file| (file, workspace)))
+                .chain(CONTRACTS_FILES.iter().map(|&file| (file, contracts)))
+                .map(|((path, template, ownership), context)| {
                     Ok(OutputFile {
                         path: path.to_owned(),
                         contents: render_file(templates, template, ownership, context.clone())?,
                         ownership,
                     })
                 })
-            })
-            .collect();
+                .collect::<Result<Vec<_>, TemplateError>>()
+        });
         let crates = in_runs(&services.0, |run| -> Result<Vec<_>, TemplateError> {
             let mut files = Vec::new();
             for service in run {
@@ -93,10 +100,7 @@ pub fn render(
             Ok(files)
         });
         // In order: the first error is the first failing file's.
-        let mut files = Vec::new();
-        for file in whole_files {
-            files.push(joined(file.join())?);
-        }
+        let mut files = joined(whole_files.join())?;
         for run in crates {
             files.extend(run?);
         }

@@ -5,9 +5,9 @@
 //! (anything else there is the team's).
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use super::{HEADER, Ownership, TemplateError, Templates, render};
+use super::view::View;
+use super::{HEADER, Ownership, TemplateError, Templates, render_view};
 use crate::analysis::Analysis;
 use crate::write::{File, FileStatus, OutputDir, Policy, WriteError};
 
@@ -67,12 +67,16 @@ pub struct Update {
 /// Every file is rendered before anything is written, so a template error leaves the
 /// folder as it was.
 pub fn update(
-    analysis: &Arc<Analysis>,
+    analysis: Analysis,
     templates: &Templates,
     out: &OutputDir,
     mode: Mode,
 ) -> Result<Update, GenerateError> {
-    let files: Vec<File> = render(analysis, templates)?
+    let view = View::new(&analysis);
+    // The view holds all the templates read. Without the analysis beside it, the
+    // rendered workspace (larger than the spec many times over) has its room.
+    drop(analysis);
+    let files: Vec<File> = render_view(view, templates)?
         .into_iter()
         .map(|file| File {
             path: file.path,
@@ -133,16 +137,14 @@ fn ownership(policy: Policy) -> Ownership {
     }
 }
 
-/// Every file now under a `generated/` folder of the workspace, sorted per folder.
+/// Every file now under a `generated/` folder of the workspace: the contracts' and
+/// each crate's (`services/<crate>/src/generated/...`).
 fn generated_files(out: &OutputDir) -> Result<Vec<String>, WriteError> {
-    let mut generated_dirs = vec!["contracts/src/generated".to_owned()];
-    for crate_dir in out.dirs_under("services")? {
-        generated_dirs.push(format!("{crate_dir}/src/generated"));
-    }
-    let mut files = Vec::new();
-    for dir in &generated_dirs {
-        files.extend(out.files_under(dir)?);
-    }
+    let mut files = out.files_under("contracts/src/generated")?;
+    files.extend(out.files_under("services")?.into_iter().filter(|path| {
+        let mut below_crate = path.split('/').skip(2);
+        below_crate.next() == Some("src") && below_crate.next() == Some("generated")
+    }));
     Ok(files)
 }
 

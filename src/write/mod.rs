@@ -1,32 +1,23 @@
 //! The output folder: every file edasmith writes goes through [`OutputDir`].
 //!
-//! A command renders all its files in memory first, then hands them to
-//! [`OutputDir::sync`] in one call. So a rendering error writes nothing, and the sync
-//! can look at every file before it writes the first: a path that leads out of the
-//! folder or a folder standing where a file goes fails the run before anything
-//! changed. [`OutputDir::plan`] is the same look without the writes (`generate
-//! --check`).
-//!
-//! Confinement (`path.rs`) is kept because the paths come from a spec: a relative path
-//! is refused when it is absolute or contains `..`, and every folder on the way is
-//! resolved, so a symlink leading out is refused while one that stays inside works.
-//! The checks are made on the folder as it is during the run; a folder swapped for a
-//! symlink meanwhile by another process is not defended against (the output folder is
-//! the user's, not an attacker's).
-//!
-//! A file that already holds the bytes is left alone, so a rerun changes no
-//! modification time (`cargo` rebuilds nothing, `git` sees nothing). A file that
-//! changes, or is new, is written to a temporary file beside it and renamed over it
-//! (`tempfile`): a reader sees the old file or the new one, never half of one. Nothing
-//! is synced to disk: every output is derived from the spec, and running again repairs
-//! a file a crash lost (`generate --check` notices).
+//! A command renders all its files in memory, then hands them to [`OutputDir::sync`]:
+//! a rendering error writes nothing, and every path is checked (confined to the
+//! folder: `path.rs`) before the first write. [`OutputDir::plan`] looks without
+//! writing (`generate --check`). A file that already holds the bytes is left alone, so
+//! a rerun changes no modification time (`cargo` rebuilds nothing, `git` sees
+//! nothing); any other is written to a temporary file beside it and renamed over it,
+//! so a reader sees the old file or the new one, never half of one. Nothing is synced
+//! to disk: every output is derived from the spec, and running again repairs a file a
+//! crash lost. The checks see the folder as it is during the run: a folder swapped for
+//! a symlink meanwhile by another process is not defended against (the output folder
+//! is the user's, not an attacker's).
 
 mod path;
 #[cfg(test)]
 mod tests;
 
 use std::fs;
-use std::io::{self, Write as _};
+use std::io::{self, Read as _, Write as _};
 use std::panic::resume_unwind;
 use std::path::{Path, PathBuf};
 
@@ -112,8 +103,7 @@ impl OutputDir {
         Self::open(root)
     }
 
-    /// Opens the folder without creating it: [`OutputDir::sync`] does when it writes.
-    /// A folder that does not exist holds nothing.
+    /// Opens the folder without creating it (`sync` does): a missing one holds nothing.
     pub fn open(root: impl AsRef<Path>) -> Result<Self, WriteError> {
         let root = root.as_ref();
         let canonical = path::canonical_or_planned(root)?;
@@ -141,10 +131,8 @@ impl OutputDir {
             .collect())
     }
 
-    /// Brings the folder in line with `files`: each file missing or stale (and allowed
-    /// by its policy) is written, the others are not touched. Every file is looked at
-    /// before the first is written, so a refused path changes nothing. Returns what
-    /// each file was before, in order.
+    /// Writes each file missing or stale (as its policy allows), after looking at all
+    /// of them: a refused path changes nothing. Returns what each file was, in order.
     pub fn sync(&self, files: &[File]) -> Result<Vec<FileStatus>, WriteError> {
         let targets = self.targets(files)?;
         let to_write: Vec<_> = (files.iter().zip(&targets))
@@ -212,20 +200,6 @@ impl OutputDir {
         found.sort();
         Ok(found)
     }
-
-    /// The folders directly under a relative folder (no symlinks), sorted.
-    pub fn dirs_under(&self, relative: &str) -> Result<Vec<String>, WriteError> {
-        let Some(full) = path::Folders::new(self).folder(relative)? else {
-            return Ok(Vec::new());
-        };
-        let mut dirs: Vec<String> = entries(&full)?
-            .into_iter()
-            .filter(|(_, kind)| kind.is_dir())
-            .map(|(name, _)| format!("{relative}/{name}"))
-            .collect();
-        dirs.sort();
-        Ok(dirs)
-    }
 }
 
 /// Runs `work` on each core over a run of `items` (a file costs the system more than
@@ -270,8 +244,23 @@ fn status(file: &File, (path, metadata): &path::Target) -> Result<FileStatus, Wr
     // file (a link, a fifo) is replaced, not read.
     let holds = metadata.is_file()
         && metadata.len() == file.contents.len() as u64
-        && fs::read(path).is_ok_and(|existing| existing == file.contents);
+        && holds_bytes(path, &file.contents).unwrap_or(false);
     Ok(if holds { UpToDate } else { Stale })
+}
+
+/// Whether the file at `path` holds exactly `expected`, compared a piece at a time: a
+/// copy of each large generated file beside the rendered workspace is memory for nothing.
+fn holds_bytes(path: &Path, expected: &[u8]) -> io::Result<bool> {
+    let mut file = fs::File::open(path)?;
+    let mut buffer = vec![0; 64 * 1024];
+    for piece in expected.chunks(buffer.len()) {
+        let read = &mut buffer[..piece.len()];
+        file.read_exact(read)?;
+        if read != piece {
+            return Ok(false);
+        }
+    }
+    Ok(file.read(&mut buffer)? == 0)
 }
 
 /// Writes `bytes` to a temporary file beside `path` and renames it over `path` (a link
