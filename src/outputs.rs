@@ -14,6 +14,7 @@ use crate::codegen::{self, TemplateError, Templates};
 use crate::diagram::{self, Format, View};
 use crate::export::{self, ExportError, asyncapi};
 use crate::report;
+use crate::report::paths::RepositoryRoot;
 
 /// A renderer that returned an error instead of text (on a spec without errors, a bug).
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,9 @@ pub fn render_everything_with(
     analysis: &Arc<Analysis>,
     templates: &Templates,
 ) -> Result<Vec<(String, String)>, OutputError> {
+    // The current folder as the root (no walk up to a `.git`): the same paths wherever
+    // the checkout is.
+    let root = RepositoryRoot::at(Path::new("."));
     let mut out = vec![
         (
             "report.human".to_owned(),
@@ -51,9 +55,12 @@ pub fn render_everything_with(
         ("report.json".to_owned(), report::json::render(analysis)),
         (
             "report.sarif".to_owned(),
-            report::sarif::render(analysis, Path::new(".")),
+            report::sarif::render(analysis, &root),
         ),
-        ("report.github".to_owned(), report::github::render(analysis)),
+        (
+            "report.github".to_owned(),
+            report::github::render(analysis, &root),
+        ),
     ];
     if !analysis.blocks(Output::Diagram) {
         let everything = diagram::Selection::views(&View::ALL);

@@ -1,11 +1,11 @@
 //! Outputs checked by their real consumers: the SARIF Multitool, a JSON Schema
 //! validator. A missing validator fails the test: run `.ci/install-tools`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod common;
-use common::{edasmith, root};
+use common::{edasmith, edasmith_in, root, text};
 
 /// Runs a validator; panics with a clear message when it is not installed.
 fn validator(program: &str, args: &[&str]) -> Output {
@@ -135,6 +135,110 @@ fn github_format_annotates_each_finding() {
         text.trim_end(),
         "::error file=tests/fixtures/misspelt-service.yaml,line=7,col=9,title=unknown-reference::\
          the relation's `to` names service `biling`, which does not exist%0Ahelp: did you mean `billing`?"
+    );
+}
+
+/// A fresh git repository (`git init` in a scratch folder) holding the misspelt-service
+/// fixture at `service/specs/food.yaml`; returns the repository's `service/` folder.
+fn repository_with_a_spec(name: &str) -> PathBuf {
+    let repo = scratch(name);
+    let init = Command::new("git")
+        .args(["init", "--quiet"])
+        .current_dir(&repo)
+        .output()
+        .expect("git is installed");
+    assert!(init.status.success(), "git init: {}", text(&init.stderr));
+    let service = repo.join("service");
+    std::fs::create_dir_all(service.join("specs")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/misspelt-service.yaml"),
+        service.join("specs/food.yaml"),
+    )
+    .unwrap();
+    service
+}
+
+/// Runs `analyze SPEC --format sarif` in `dir` (one finding expected), has the SARIF
+/// Multitool validate the log (written to `log`), and returns the finding's
+/// `artifactLocation`.
+fn sarif_artifact(dir: &Path, spec: &str, log: &Path) -> serde_json::Value {
+    let output = edasmith_in(dir, &["analyze", spec, "--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    std::fs::write(log, &output.stdout).unwrap();
+    let result = validator("tools/sarif-validate.sh", &[&log.to_string_lossy()]);
+    assert!(
+        result.status.success(),
+        "the SARIF Multitool rejected {}:\n{}{}",
+        log.display(),
+        text(&result.stdout),
+        text(&result.stderr)
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()
+}
+
+#[test]
+fn github_and_sarif_name_the_file_from_the_repository_root_when_run_from_a_subfolder() {
+    let service = repository_with_a_spec("subfolder");
+    let spec = "specs/food.yaml";
+
+    let github = edasmith_in(&service, &["analyze", spec, "--format", "github"]);
+    assert_eq!(github.status.code(), Some(1), "{}", text(&github.stderr));
+    assert!(
+        text(&github.stdout).starts_with(
+            "::error file=service/specs/food.yaml,line=7,col=9,title=unknown-reference::"
+        ),
+        "{}",
+        text(&github.stdout)
+    );
+
+    assert_eq!(
+        sarif_artifact(&service, spec, &service.join("../food.sarif")),
+        serde_json::json!({ "uri": "service/specs/food.yaml", "uriBaseId": "SRCROOT" })
+    );
+
+    // The human report is read in the folder the command ran from: the path as typed.
+    let human = edasmith_in(&service, &["analyze", spec]);
+    assert!(
+        text(&human.stderr).contains("--> specs/food.yaml:7:9"),
+        "{}",
+        text(&human.stderr)
+    );
+}
+
+#[test]
+fn a_spec_outside_the_repository_is_a_file_uri_the_sarif_multitool_accepts() {
+    let service = repository_with_a_spec("outside-repository");
+    let elsewhere = scratch("outside-spec").canonicalize().unwrap();
+    let folder = elsewhere.to_str().unwrap();
+    // So that the expected URI below needs no encoding of the folder.
+    assert!(
+        folder
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_.".contains(c)),
+        "{folder}"
+    );
+    let spec = elsewhere.join("my specs 음식.yaml");
+    std::fs::copy(root().join("tests/fixtures/misspelt-service.yaml"), &spec).unwrap();
+    let spec = spec.to_str().unwrap();
+
+    // Absolute, so no `uriBaseId` (SARIF1004); UTF-8 bytes percent-encoded (RFC 8089).
+    assert_eq!(
+        sarif_artifact(&service, spec, &elsewhere.join("outside.sarif")),
+        serde_json::json!({
+            "uri": format!("file://{folder}/my%20specs%20%EC%9D%8C%EC%8B%9D.yaml")
+        })
+    );
+
+    // GitHub annotates only files of the repository: no `file`, the place in the message.
+    let github = edasmith_in(&service, &["analyze", spec, "--format", "github"]);
+    assert_eq!(github.status.code(), Some(1), "{}", text(&github.stderr));
+    assert!(
+        text(&github.stdout).starts_with(&format!(
+            "::error title=unknown-reference::{folder}/my specs 음식.yaml:7:9: the relation's"
+        )),
+        "{}",
+        text(&github.stdout)
     );
 }
 

@@ -6,6 +6,7 @@ use clap::ValueEnum;
 use super::{Outcome, output};
 
 use edasmith::report;
+use edasmith::report::paths::RepositoryRoot;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -25,7 +26,8 @@ enum Format {
     Json,
     /// SARIF 2.1.0 for code scanning (paths relative to the repository root).
     Sarif,
-    /// GitHub Actions annotations (`::error file=…,line=…::message`).
+    /// GitHub Actions annotations (`::error file=…,line=…::message`; paths relative to
+    /// the repository root).
     Github,
 }
 
@@ -53,11 +55,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Format::Human => output::stdout(&report::human::render_model(&analysis)),
         // Streamed: on a large spec the JSON is bigger than the spec itself.
         Format::Json => output::stdout_with(|out| report::json::write(&analysis, out)),
-        Format::Sarif => output::stdout(&report::sarif::render(
-            &analysis,
-            &report::sarif::repository_root(),
-        )),
-        Format::Github => output::stdout(&report::github::render(&analysis)),
+        Format::Sarif => output::stdout(&report::sarif::render(&analysis, &repository_root()?)),
+        Format::Github => output::stdout(&report::github::render(&analysis, &repository_root()?)),
     };
     written.context("cannot write the report")?;
     if args.format == Format::Human && !(quiet && analysis.findings.is_empty()) {
@@ -72,4 +71,9 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+fn repository_root() -> anyhow::Result<RepositoryRoot> {
+    RepositoryRoot::of_current_dir()
+        .context("cannot find the repository root: the current folder cannot be read")
 }

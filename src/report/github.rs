@@ -1,12 +1,21 @@
 //! GitHub Actions workflow commands (`analyze --format github`): one `::error` /
 //! `::warning` / `::notice` line per finding, so the job annotates the diff.
+//!
+//! A file in the repository is named relative to its root, as SARIF names it: the runner
+//! resolves `file` against the checkout, not against the folder the command ran in. A
+//! file outside the repository gets no `file`, `line` or `col`: GitHub can annotate
+//! only files of the repository, and an absolute `file` would be shown as if it were one
+//! (a link to nothing). Its annotation is then one of the job's, with the absolute path
+//! and position leading the message so that the reader still learns where it is.
 
 use std::fmt::Write;
 
+use super::paths::{ReportPath, ReportPaths, RepositoryRoot};
 use crate::analysis::Analysis;
 use crate::diagnostic::Severity;
 
-pub fn render(analysis: &Analysis) -> String {
+pub fn render(analysis: &Analysis, root: &RepositoryRoot) -> String {
+    let mut paths = ReportPaths::new(root, &analysis.sources);
     let mut out = String::new();
     for finding in &analysis.findings {
         let command = match finding.severity {
@@ -14,18 +23,32 @@ pub fn render(analysis: &Analysis) -> String {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut message = finding.message.clone();
+        let at = analysis.sources.locate(finding.span);
+        let path = paths.of(finding.span.file);
+        let mut message = String::new();
+        let _ = write!(out, "::{command} ");
+        match path {
+            ReportPath::InRepository(_) => {
+                let _ = write!(
+                    out,
+                    "file={},line={},col={},",
+                    escape_property(&path.text()),
+                    at.line,
+                    at.column
+                );
+            }
+            ReportPath::Outside(_) => {
+                let _ = write!(message, "{}:{}:{}: ", path.text(), at.line, at.column);
+            }
+        }
+        message.push_str(&finding.message);
         if let Some(help) = &finding.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let at = analysis.sources.locate(finding.span);
         let _ = writeln!(
             out,
-            "::{command} file={},line={},col={},title={}::{}",
-            escape_property(&at.file.display_path()),
-            at.line,
-            at.column,
+            "title={}::{}",
             escape_property(finding.rule),
             escape_data(&message),
         );

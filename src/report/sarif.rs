@@ -1,21 +1,21 @@
 //! SARIF 2.1.0 (`analyze --format sarif`), for code scanning: GitHub, GitLab and Azure
 //! DevOps show the findings on the lines of the pull request.
 
-use std::path::{Path, PathBuf};
-
 use serde_json::{Value, json};
 
+use super::paths::{ReportPath, ReportPaths, RepositoryRoot};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, RuleMeta, Severity};
 use crate::rules;
-use crate::source::SourceMap;
+use crate::source::Location;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/edasmith/edasmith";
 
-/// The analysis as a SARIF log with one run. Paths are relative to `root` (the
-/// repository root, see [`repository_root`]) so code scanning can find the files.
-pub fn render(analysis: &Analysis, root: &Path) -> String {
+/// The analysis as a SARIF log with one run. A file's URI is relative to `root`, or a
+/// `file://` URI for a file outside it ([`ReportPath`]).
+pub fn render(analysis: &Analysis, root: &RepositoryRoot) -> String {
+    let mut paths = ReportPaths::new(root, &analysis.sources);
     let catalog = rules::all();
     let rules: Vec<Value> = catalog
         .iter()
@@ -28,7 +28,8 @@ pub fn render(analysis: &Analysis, root: &Path) -> String {
             let index = catalog
                 .iter()
                 .position(|rule| rule.meta.name == finding.rule);
-            result(finding, index, &analysis.sources, root)
+            let at = analysis.sources.locate(finding.span);
+            result(finding, index, paths.of(finding.span.file), at)
         })
         .collect();
     let log = json!({
@@ -87,25 +88,28 @@ fn pascal(kebab: &str) -> String {
         .collect()
 }
 
-fn result(finding: &Finding, rule_index: Option<usize>, sources: &SourceMap, root: &Path) -> Value {
+fn result(finding: &Finding, rule_index: Option<usize>, path: &ReportPath, at: Location) -> Value {
     let mut text = finding.message.clone();
     if let Some(help) = &finding.help {
         text.push_str("\nhelp: ");
         text.push_str(help);
     }
-    let at = sources.locate(finding.span);
     let mut region = json!({ "startLine": at.line, "startColumn": at.column });
     if at.length > 0 {
         region["endColumn"] = json!(at.column + at.length);
     }
-    let uri = relative_uri(at.file.path(), root);
+    let artifact = match path {
+        ReportPath::InRepository(_) => json!({ "uri": path.uri(), "uriBaseId": "SRCROOT" }),
+        // An absolute URI with a base is an error (SARIF1004): the base would be ignored.
+        ReportPath::Outside(_) => json!({ "uri": path.uri() }),
+    };
     let mut result = json!({
         "ruleId": finding.rule,
         "level": level(finding.severity),
         "message": { "text": text },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": uri, "uriBaseId": "SRCROOT" },
+                "artifactLocation": artifact,
                 "region": region,
             }
         }],
@@ -114,40 +118,4 @@ fn result(finding: &Finding, rule_index: Option<usize>, sources: &SourceMap, roo
         result["ruleIndex"] = json!(index);
     }
     result
-}
-
-/// The file's path relative to the repository root, with `/` separators and
-/// percent-encoding where a URI needs it (spaces, `%`, `#`, `?`); non-ASCII stays as is
-/// (IRIs allow it, and code hosts show it).
-fn relative_uri(path: &Path, root: &Path) -> String {
-    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let relative = absolute
-        .strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or(absolute);
-    let text = relative.to_string_lossy().replace('\\', "/");
-    let mut uri = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            ' ' => uri.push_str("%20"),
-            '%' => uri.push_str("%25"),
-            '#' => uri.push_str("%23"),
-            '?' => uri.push_str("%3F"),
-            _ => uri.push(c),
-        }
-    }
-    uri
-}
-
-/// The root of the repository holding the current directory: the nearest ancestor with
-/// a `.git`, else the current directory itself.
-pub fn repository_root() -> PathBuf {
-    let current = std::env::current_dir()
-        .and_then(|dir| dir.canonicalize())
-        .unwrap_or_else(|_| PathBuf::from("."));
-    current
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .map(Path::to_path_buf)
-        .unwrap_or(current)
 }

@@ -15,9 +15,14 @@ pub fn root() -> &'static Path {
 /// Runs `edasmith` from the repository root, without colour (`NO_COLOR`, and no
 /// `CLICOLOR_FORCE` from the caller's environment).
 pub fn edasmith(args: &[&str]) -> Output {
+    edasmith_in(root(), args)
+}
+
+/// [`edasmith`] run from the folder `dir`.
+pub fn edasmith_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_edasmith"))
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .env_remove("CLICOLOR_FORCE")
         .env("NO_COLOR", "1")
         .output()
