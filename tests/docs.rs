@@ -289,3 +289,113 @@ fn the_matcher_can_fail() {
     assert!(!matches(&shown(&["a"]), "a\nb\n"));
     assert!(!matches(&shown(&["a", "..."]), "b\n"));
 }
+
+/// GitHub's anchor for a heading: lower case, spaces to `-`, punctuation dropped.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The anchors of a Markdown page's headings.
+fn anchors(page: &Path) -> Vec<String> {
+    let text = fs::read_to_string(page).unwrap_or_default();
+    let mut in_code = false;
+    let mut found = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code && line.starts_with('#') {
+            found.push(anchor(line.trim_start_matches('#')));
+        }
+    }
+    found
+}
+
+/// Whether `target` (a path, maybe with `#anchor`, relative to `from`'s folder) names a
+/// file of the repository and, for a page, one of its headings.
+fn resolves(from: &Path, target: &str) -> bool {
+    let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+    let file = if path.is_empty() {
+        from.to_path_buf()
+    } else {
+        from.parent().unwrap().join(path)
+    };
+    file.exists() && (fragment.is_empty() || anchors(&file).iter().any(|a| a == fragment))
+}
+
+#[test]
+fn every_link_of_the_docs_resolves_inside_the_repository() {
+    let mut pages = pages();
+    for example in fs::read_dir(common::root().join("examples")).unwrap() {
+        let readme = example.unwrap().path().join("README.md");
+        if readme.exists() {
+            pages.push(readme);
+        }
+    }
+    let mut broken = Vec::new();
+    let mut links = 0;
+    for page in &pages {
+        let text = fs::read_to_string(page).unwrap();
+        for (at, _) in text.match_indices("](") {
+            let target = text[at + 2..].split(')').next().unwrap_or_default();
+            if target.starts_with("http://") || target.starts_with("https://") {
+                continue;
+            }
+            links += 1;
+            if !resolves(page, target) {
+                broken.push(format!("{}: {target}", page.display()));
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "links that lead nowhere:\n{}",
+        broken.join("\n")
+    );
+    assert!(links > 10, "only {links} links found");
+}
+
+/// Every rule's `explain` text cites the method by a section of docs/method.md that
+/// exists, so the citation leads somewhere.
+#[test]
+fn the_rules_cite_sections_of_the_method_that_exist() {
+    let method = anchors(&common::root().join("docs/method.md"));
+    let output = common::edasmith(&["explain", "--list"]);
+    let list = common::text(&output.stdout);
+    let mut citing = 0;
+    for rule in list
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+    {
+        let text = common::text(&common::edasmith(&["explain", rule]).stdout);
+        for (at, _) in text.match_indices("docs/method.md#") {
+            let section: String = text[at + "docs/method.md#".len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '-')
+                .collect();
+            citing += 1;
+            assert!(
+                method.contains(&section),
+                "{rule} cites a missing section `{section}`"
+            );
+        }
+    }
+    assert!(citing >= 20, "only {citing} citations of the method found");
+}
+
+#[test]
+fn anchors_are_made_as_github_makes_them() {
+    assert_eq!(
+        anchor(" Domain events, not row changes"),
+        "domain-events-not-row-changes"
+    );
+    assert_eq!(anchor("The `rules:` map"), "the-rules-map");
+}

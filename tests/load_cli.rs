@@ -165,7 +165,7 @@ fn explain_documents_the_load_rules() {
             "## Why is this bad?",
             "## Example",
             "## Use instead",
-            "A failure case",
+            "docs/method.md#load-at-a-spike",
         ] {
             assert!(stdout.contains(heading), "{rule}: {heading}");
         }

@@ -1,7 +1,7 @@
 //! Load at a spike: how the requests arriving at the entry points (`peak`) spread over
 //! the services through synchronous calls, against what each service holds (`capacity`).
 //!
-//! The source document's failure case (`../shared/seed/eda-notes.en.md`): a price
+//! The source document's failure case (docs/method.md#load-at-a-spike): a price
 //! promotion sends users crowding in at once, mostly reads; scaling has a limit, and the
 //! fix is in the design. The formulas are fixed by the format page ("Load at a spike"):
 //!

@@ -1,9 +1,10 @@
 //! Which relation carries each saga step, so that the step can actually run.
 //!
-//! The method pairs the messaging types with the saga styles (eda-notes, "Messaging
-//! types"): command-reply drives an orchestration saga, event pub/sub a choreography
-//! saga. A step is *backed* when the SRD has the relation that triggers it in the
-//! saga's own style, and *backed in the other style* when only the other kind does.
+//! The method pairs the messaging types with the saga styles
+//! (docs/method.md#messaging-types): command-reply drives an orchestration saga, event
+//! pub/sub a choreography saga. A step is *backed* when the SRD has the relation that
+//! triggers it in the saga's own style, and *backed in the other style* when only the other
+//! kind does.
 
 use std::collections::HashSet;
 

@@ -1,7 +1,7 @@
 //! Compensation paths: for each saga step that can fail, what must be undone and in
 //! which order.
 //!
-//! The method's distributed transactions (eda-notes, "Distributed transactions") keep
+//! The method's distributed transactions (docs/method.md#sagas) keep
 //! data consistent in three ways: retry, cancel the failed cases in bulk by a batch job,
 //! or compensate. A saga orders them: compensatable steps, then the pivot (the go/no-go
 //! step), then steps that are retried until they succeed. When a step fails, every

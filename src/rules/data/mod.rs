@@ -1,5 +1,5 @@
 //! Data ownership: database per service, and events that carry the state their
-//! consumers need (eda-notes, "Event-driven architecture" and "Domain events").
+//! consumers need (docs/method.md#database-per-service).
 
 pub mod payload_missing_needed_field;
 pub mod query_back;

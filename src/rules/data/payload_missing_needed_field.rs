@@ -14,10 +14,11 @@ declare_rule! {
     /// data does not have are left to `unknown-field`.
     ///
     /// ## Why is this bad?
-    /// The event should carry the information its consumers need: then no consumer has
-    /// to query the publishing service again, and consumers stay simple (eda-notes,
-    /// "Domain events", 도메인 이벤트). A missing field forces the consumer to call the
-    /// publisher back synchronously, which ties their availability together again.
+    /// The event should carry the information its consumers need: then no consumer has to
+    /// query the publishing service again, and consumers stay simple
+    /// (docs/method.md#events-carry-what-consumers-need). A missing field forces the
+    /// consumer to call the publisher back synchronously, which ties their availability
+    /// together again.
     ///
     /// ## Example
     /// ```yaml

@@ -14,10 +14,11 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The event should carry the information its consumers need, so that no consumer has
-    /// to query the publishing service again (eda-notes, "Domain events", 도메인 이벤트).
-    /// A synchronous call back makes the consumer wait for the publisher, and availability
-    /// drops: every service in a synchronous chain must be up at once (eda-notes, "Better
-    /// availability through asynchronous messaging").
+    /// to query the publishing service again
+    /// (docs/method.md#events-carry-what-consumers-need). A synchronous call back makes the
+    /// consumer wait for the publisher, and availability drops: every service in a
+    /// synchronous chain must be up at once
+    /// (docs/method.md#events-carry-what-consumers-need).
     ///
     /// ## Example
     /// ```yaml

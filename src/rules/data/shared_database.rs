@@ -13,11 +13,11 @@ declare_rule! {
     /// service's `database`, naming every service on it.
     ///
     /// ## Why is this bad?
-    /// One microservice owns its own database: database per service (eda-notes,
-    /// "Event-driven architecture", 이벤트 기반 아키텍처). Services that share tables are
-    /// coupled through them: a schema change breaks both, either can change the other's
-    /// data behind its back, and no event announces it. Loose coupling and independent
-    /// releases, the point of the architecture, are lost.
+    /// One microservice owns its own database: database per service
+    /// (docs/method.md#database-per-service). Services that share tables are coupled
+    /// through them: a schema change breaks both, either can change the other's data behind
+    /// its back, and no event announces it. Loose coupling and independent releases, the
+    /// point of the architecture, are lost.
     ///
     /// ## Example
     /// ```yaml

@@ -14,10 +14,11 @@ declare_rule! {
     /// `Dto`; the Korean endings `…요청`, `…조회`, `…호출`, `…인터페이스`, `…연동`.
     ///
     /// ## Why is this bad?
-    /// The method's pitfalls (eda-notes, "Pitfalls", 주의할 점): do not approach domain
-    /// events as a list of interfaces, a list of APIs or an EAI mapping. An event records
-    /// something that happened in an aggregate; an API name describes who calls whom, so
-    /// the event list becomes a copy of the interface inventory and loses the domain.
+    /// The method's pitfalls (docs/method.md#domain-events-not-row-changes): do not
+    /// approach domain events as a list of interfaces, a list of APIs or an EAI mapping. An
+    /// event records something that happened in an aggregate; an API name describes who
+    /// calls whom, so the event list becomes a copy of the interface inventory and loses
+    /// the domain.
     ///
     /// ## Example
     /// ```yaml

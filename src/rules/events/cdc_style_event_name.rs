@@ -13,11 +13,12 @@ declare_rule! {
     /// write, and the Korean `…수정됨`, `…변경됨`, `…삭제됨`, `…저장됨`, `…갱신됨`.
     ///
     /// ## Why is this bad?
-    /// The method's pitfalls (eda-notes, "Pitfalls", 주의할 점): do not treat an aggregate's
-    /// state transitions as database CDC; a domain change is of another order than the
-    /// create/update/delete of a table's DML. `ContractUpdated` tells a consumer that a
-    /// row changed, not what happened: every consumer must compare old and new values to
-    /// guess whether the contract was suspended, terminated or merely corrected.
+    /// The method's pitfalls (docs/method.md#domain-events-not-row-changes): do not treat
+    /// an aggregate's state transitions as database CDC; a domain change is of another
+    /// order than the create/update/delete of a table's DML. `ContractUpdated` tells a
+    /// consumer that a row changed, not what happened: every consumer must compare old and
+    /// new values to guess whether the contract was suspended, terminated or merely
+    /// corrected.
     ///
     /// ## Example
     /// ```yaml

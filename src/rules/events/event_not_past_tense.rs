@@ -14,11 +14,11 @@ declare_rule! {
     /// reported by `api-style-event-name` are left to it.
     ///
     /// ## Why is this bad?
-    /// A domain event is something that happened in an aggregate (eda-notes, "Domain
-    /// events", 도메인 이벤트): ContractTerminated (계약해지됨), ContractSuspended
-    /// (계약일시정지됨). An imperative name (`TerminateContract`) is a command: it asks
-    /// for a change that may still fail; consumers of an event must be able to rely on
-    /// the change having happened.
+    /// A domain event is something that happened in an aggregate
+    /// (docs/method.md#domain-events-not-row-changes): ContractTerminated (계약해지됨),
+    /// ContractSuspended (계약일시정지됨). An imperative name (`TerminateContract`) is a command:
+    /// it asks for a change that may still fail; consumers of an event must be able to rely
+    /// on the change having happened.
     ///
     /// ## Example
     /// ```yaml

@@ -14,7 +14,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// A domain event is something that happened in an aggregate, published at a state
-    /// transition (eda-notes, "Domain events", 도메인 이벤트). An event outside the
+    /// transition (docs/method.md#domain-events-not-row-changes). An event outside the
     /// lifecycle is either a transition the lifecycle forgot, or not a domain event of
     /// that aggregate at all (a notification, a row change, another aggregate's event).
     ///

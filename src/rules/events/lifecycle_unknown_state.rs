@@ -14,10 +14,10 @@ declare_rule! {
     /// one of them, and suggests the closest declared state.
     ///
     /// ## Why is this bad?
-    /// An aggregate publishes a domain event at every state transition (eda-notes,
-    /// "Domain events", 도메인 이벤트). A misspelt state splits one state in two: the
-    /// lifecycle, its diagram and the derived events no longer say which transitions
-    /// really follow each other.
+    /// An aggregate publishes a domain event at every state transition
+    /// (docs/method.md#domain-events-not-row-changes). A misspelt state splits one state in
+    /// two: the lifecycle, its diagram and the derived events no longer say which
+    /// transitions really follow each other.
     ///
     /// ## Example
     /// ```yaml

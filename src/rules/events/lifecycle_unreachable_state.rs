@@ -15,10 +15,10 @@ declare_rule! {
     /// state is left to `lifecycle-unknown-state` until the name is fixed.
     ///
     /// ## Why is this bad?
-    /// An aggregate publishes a domain event at every state transition (eda-notes,
-    /// "Domain events", 도메인 이벤트): a state that nothing leads to has no event, so no
-    /// consumer can ever learn that the aggregate reached it. Either a transition (and
-    /// its event) is missing, or the state is dead.
+    /// An aggregate publishes a domain event at every state transition
+    /// (docs/method.md#domain-events-not-row-changes): a state that nothing leads to has no
+    /// event, so no consumer can ever learn that the aggregate reached it. Either a
+    /// transition (and its event) is missing, or the state is dead.
     ///
     /// ## Example
     /// ```yaml

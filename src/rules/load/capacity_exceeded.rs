@@ -15,7 +15,7 @@ declare_rule! {
     /// `edasmith load SPEC --peak ID=RPS` shows the whole table and tries other peaks.
     ///
     /// ## Why is this bad?
-    /// The method's failure case (../shared/seed/eda-notes.en.md, "A failure case"): a
+    /// The method's failure case (docs/method.md#load-at-a-spike): a
     /// price promotion sends users crowding in at once, mostly reads, main page >
     /// product detail > order creation. Every synchronous call passes that spike on to
     /// the service behind it, and scaling servers or databases has a limit: the service

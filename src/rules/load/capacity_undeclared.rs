@@ -13,7 +13,7 @@ declare_rule! {
     /// alone: their messages queue.
     ///
     /// ## Why is this bad?
-    /// The method's failure case (../shared/seed/eda-notes.en.md, "A failure case"):
+    /// The method's failure case (docs/method.md#load-at-a-spike):
     /// scaling servers and databases has a limit. A service on the spike's synchronous
     /// path without a declared limit is the one nobody checked before launch day;
     /// `capacity-exceeded` can only compare figures that are written down.

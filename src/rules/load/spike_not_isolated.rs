@@ -16,7 +16,7 @@ declare_rule! {
     /// services also use. Asynchronous relations end a path: their messages queue.
     ///
     /// ## Why is this bad?
-    /// The method's failure case (../shared/seed/eda-notes.en.md, "A failure case"): at
+    /// The method's failure case (docs/method.md#load-at-a-spike): at
     /// a price promotion, users crowd in at once and the load goes main page > product
     /// detail > order creation. Scaling has a limit; what works is surprisingly simple:
     /// keep the promotion's users away from the main, product and order pages. Build a

@@ -13,7 +13,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The method's third step is to define the asynchronous messages between services
-    /// (eda-notes, "Finding the relations between services", 서비스 연관 관계 파악). An
+    /// (docs/method.md#aggregates-from-asynchronous-relations). An
     /// asynchronous edge without a message is an arrow with nothing on it: no event to
     /// derive, no topic or channel to generate, nothing to check publishers, handlers
     /// and replies against.

@@ -16,7 +16,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Command-reply is one-to-one: the requesting and the replying service form a pair
-    /// (eda-notes, "Messaging types", 메시징 유형). A command asks one service to do one
+    /// (docs/method.md#messaging-types). A command asks one service to do one
     /// thing and answer; with two handlers the sender gets two replies that may disagree,
     /// and a saga cannot know which to compensate. Announcing something to many services
     /// is an `event`.

@@ -14,11 +14,11 @@ declare_rule! {
     /// `reply`, at its first relation's message.
     ///
     /// ## Why is this bad?
-    /// Command-reply pairs the requesting and the replying service: the requester does
-    /// not wait, but processes the reply asynchronously (eda-notes, "Messaging types",
-    /// 메시징 유형); the orchestration saga relies on it to go on or compensate. A command
-    /// without a reply leaves the sender unable to tell success from failure. If no
-    /// reply is expected, it is a one-way `message` (SMS, e-mail).
+    /// Command-reply pairs the requesting and the replying service: the requester does not
+    /// wait, but processes the reply asynchronously (docs/method.md#messaging-types); the
+    /// orchestration saga relies on it to go on or compensate. A command without a reply
+    /// leaves the sender unable to tell success from failure. If no reply is expected, it
+    /// is a one-way `message` (SMS, e-mail).
     ///
     /// ## Example
     /// ```yaml

@@ -18,12 +18,12 @@ declare_rule! {
     /// `event-publisher-not-owner`.)
     ///
     /// ## Why is this bad?
-    /// Event pub/sub is one-to-many: one publisher, many subscribers (eda-notes,
-    /// "Messaging types", 메시징 유형). A domain event is something that happened in an
-    /// aggregate (eda-notes, "Domain events"), and an aggregate lives in the one service
-    /// that owns its data (database per service). Two publishers of `ContractTerminated`
-    /// mean two services claim to change the contract: consumers cannot tell which one
-    /// is the truth, and the event's meaning drifts between them.
+    /// Event pub/sub is one-to-many: one publisher, many subscribers
+    /// (docs/method.md#messaging-types). A domain event is something that happened in an
+    /// aggregate (docs/method.md#domain-events-not-row-changes), and an aggregate lives in
+    /// the one service that owns its data (database per service). Two publishers of
+    /// `ContractTerminated` mean two services claim to change the contract: consumers
+    /// cannot tell which one is the truth, and the event's meaning drifts between them.
     ///
     /// ## Example
     /// ```yaml

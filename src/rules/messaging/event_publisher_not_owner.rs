@@ -18,12 +18,12 @@ declare_rule! {
     /// too, the other publishers are `event-multiple-publishers`' findings.
     ///
     /// ## Why is this bad?
-    /// One microservice owns its own database: database per service (eda-notes,
-    /// "Event-driven architecture", 이벤트 기반 아키텍처). A domain event is something that
-    /// happened in an aggregate (eda-notes, "Domain events"), so only the service that
-    /// owns the aggregate's data can know it happened. Another service announcing it
-    /// either reads or writes data it does not own, or names its own change after the
-    /// wrong aggregate.
+    /// One microservice owns its own database: database per service
+    /// (docs/method.md#database-per-service). A domain event is something that happened in
+    /// an aggregate (docs/method.md#domain-events-not-row-changes), so only the service
+    /// that owns the aggregate's data can know it happened. Another service announcing it
+    /// either reads or writes data it does not own, or names its own change after the wrong
+    /// aggregate.
     ///
     /// ## Example
     /// ```yaml

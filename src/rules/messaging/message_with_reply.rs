@@ -10,10 +10,10 @@ declare_rule! {
     /// Reports `reply` on a relation of `type: message`.
     ///
     /// ## Why is this bad?
-    /// A message is one-way: it is published only to pass something on (SMS, e-mail),
-    /// and no reply comes back from the receiving service (eda-notes, "Messaging types",
-    /// 메시징 유형). A request whose sender waits for an answer is a command-reply pair;
-    /// calling it a message hides the dependency on the answer.
+    /// A message is one-way: it is published only to pass something on (SMS, e-mail), and
+    /// no reply comes back from the receiving service (docs/method.md#messaging-types). A
+    /// request whose sender waits for an answer is a command-reply pair; calling it a
+    /// message hides the dependency on the answer.
     ///
     /// ## Example
     /// ```yaml

@@ -1,4 +1,4 @@
-//! Messaging types (eda-notes, "Messaging types", 메시징 유형): an `event` has one
+//! Messaging types (docs/method.md#messaging-types): an `event` has one
 //! publisher, the owner of its data; a `command` has one handler and a reply; a
 //! `message` is one-way; every asynchronous relation names what it carries.
 

@@ -20,7 +20,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Compensation is the method's third way to keep a distributed transaction
-    /// consistent (eda-notes, "Distributed transactions"), and its design must make each
+    /// consistent (docs/method.md#sagas), and its design must make each
     /// service's role explicit ("Asynchronous message handling"). In an orchestration
     /// saga the orchestrator undoes a step by commanding its service; without that
     /// command the compensation path exists only on paper.

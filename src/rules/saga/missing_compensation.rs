@@ -17,7 +17,7 @@ declare_rule! {
     /// ## Why is this bad?
     /// With a database per service there is no distributed rollback: the method keeps a
     /// distributed transaction consistent by retrying, by cancelling failed cases in bulk,
-    /// or by compensating transactions (eda-notes, "Distributed transactions"). Until the
+    /// or by compensating transactions (docs/method.md#sagas). Until the
     /// pivot succeeds the saga may still fail, and every step done before must then be
     /// undone. A step with no compensation leaves its change behind: the contract stays
     /// terminated while the bill was never settled.

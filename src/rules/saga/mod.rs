@@ -1,7 +1,7 @@
-//! Saga rules: the method's distributed transactions (eda-notes, "Distributed
-//! transactions" and "Asynchronous message handling"): compensatable steps before the
-//! pivot, retriable steps after it, and each step backed by the relation that triggers
-//! it in the saga's style (commands for orchestration, events for choreography).
+//! Saga rules: the method's distributed transactions (docs/method.md#sagas): compensatable
+//! steps before the pivot, retriable steps after it, and each step backed by the relation
+//! that triggers it in the saga's style (commands for orchestration, events for
+//! choreography).
 
 pub mod compensation_unbacked;
 pub mod missing_compensation;

@@ -11,10 +11,10 @@ declare_rule! {
     /// take the first marked step as the pivot.
     ///
     /// ## Why is this bad?
-    /// A saga has one go/no-go step: the steps before it are compensated if it fails,
-    /// the steps after it are retried until they succeed (eda-notes, "Distributed
-    /// transactions"). A second pivot cannot be both: it follows the first pivot, so it
-    /// must not fail, yet as a pivot it is allowed to say no-go.
+    /// A saga has one go/no-go step: the steps before it are compensated if it fails, the
+    /// steps after it are retried until they succeed (docs/method.md#sagas). A second pivot
+    /// cannot be both: it follows the first pivot, so it must not fail, yet as a pivot it
+    /// is allowed to say no-go.
     ///
     /// ## Example
     /// ```yaml

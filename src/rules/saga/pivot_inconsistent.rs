@@ -14,12 +14,12 @@ declare_rule! {
     /// saga-multiple-pivots.
     ///
     /// ## Why is this bad?
-    /// The method's saga orders its steps as compensatable, pivot, retriable (eda-notes,
-    /// "Distributed transactions"). A retried pivot is really a retriable step, so the
-    /// real go/no-go step is an earlier one; a compensated pivot is really a
-    /// compensatable step, so the real one is later. Either way the spec says something
-    /// else than the saga does, and reviewers agreeing on each service's role (eda-notes,
-    /// "Asynchronous message handling") read the wrong step as the point of no return.
+    /// The method's saga orders its steps as compensatable, pivot, retriable
+    /// (docs/method.md#sagas). A retried pivot is really a retriable step, so the real
+    /// go/no-go step is an earlier one; a compensated pivot is really a compensatable step,
+    /// so the real one is later. Either way the spec says something else than the saga
+    /// does, and reviewers agreeing on each service's role (docs/method.md#sagas) read the
+    /// wrong step as the point of no return.
     ///
     /// ## Example
     /// ```yaml

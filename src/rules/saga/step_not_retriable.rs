@@ -19,11 +19,11 @@ declare_rule! {
     /// pivot would have to undo the pivot, which has no compensation.
     ///
     /// ## Why is this bad?
-    /// The pivot is the point of no return: once it succeeds, the saga must complete.
-    /// Of the method's ways to keep a distributed transaction consistent (eda-notes,
-    /// "Distributed transactions": wait or retry, cancel in bulk, compensate), only
-    /// retrying moves forward. A step after the pivot that gives up leaves the system
-    /// half done: the final bill is settled but the customer is never marked terminated.
+    /// The pivot is the point of no return: once it succeeds, the saga must complete. Of
+    /// the method's ways to keep a distributed transaction consistent
+    /// (docs/method.md#sagas), only retrying moves forward. A step after the pivot that
+    /// gives up leaves the system half done: the final bill is settled but the customer is
+    /// never marked terminated.
     ///
     /// ## Example
     /// ```yaml

@@ -23,7 +23,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The method defines the saga together with the asynchronous message design
-    /// (eda-notes, "Asynchronous message handling"): command-reply drives an
+    /// (docs/method.md#sagas): command-reply drives an
     /// orchestration saga, event pub/sub a choreography saga ("Messaging types"). A step
     /// that no message reaches never runs, and the teams agreeing on the saga do not see
     /// that their SRD is missing a relation.

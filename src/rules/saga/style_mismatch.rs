@@ -20,11 +20,12 @@ declare_rule! {
     /// `style` is the one fix. Steps backed by nothing at all still are.
     ///
     /// ## Why is this bad?
-    /// The method pairs the messaging types with the saga styles (eda-notes, "Messaging
-    /// types"): event pub/sub is the choreography saga, command-reply the orchestration
-    /// saga. A saga labelled with one style and wired with the other misleads the teams
-    /// that must agree on each service's role in it ("Asynchronous message handling"),
-    /// and its compensations cannot be checked against the right relations.
+    /// The method pairs the messaging types with the saga styles
+    /// (docs/method.md#messaging-types): event pub/sub is the choreography saga,
+    /// command-reply the orchestration saga. A saga labelled with one style and wired with
+    /// the other misleads the teams that must agree on each service's role in it
+    /// ("Asynchronous message handling"), and its compensations cannot be checked against
+    /// the right relations.
     ///
     /// ## Example
     /// ```yaml

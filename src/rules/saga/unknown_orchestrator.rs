@@ -14,10 +14,10 @@ declare_rule! {
     /// the orchestrator is simply ignored there).
     ///
     /// ## Why is this bad?
-    /// In the method, command-reply is the orchestration saga's messaging type (eda-notes,
-    /// "Messaging types"): one service sends each step's command and handles the reply.
-    /// Without it no one drives the saga, and its steps cannot be checked against the
-    /// commands of the SRD.
+    /// In the method, command-reply is the orchestration saga's messaging type
+    /// (docs/method.md#messaging-types): one service sends each step's command and handles
+    /// the reply. Without it no one drives the saga, and its steps cannot be checked
+    /// against the commands of the SRD.
     ///
     /// ## Example
     /// ```yaml

@@ -1,5 +1,5 @@
 //! Synchronous-call rules: a blocking call makes the caller's availability depend on
-//! the callee's (eda-notes, "Better availability through asynchronous messaging").
+//! the callee's (docs/method.md#synchronous-calls-and-availability).
 
 mod graph;
 pub mod sync_chain_availability;

@@ -31,7 +31,7 @@ declare_rule! {
     /// ## Why is this bad?
     /// A synchronous caller waits until the callee answers, so every service in a
     /// synchronous chain must be up at once and availability drops with each one
-    /// (eda-notes, "Better availability through asynchronous messaging"): three services
+    /// (docs/method.md#synchronous-calls-and-availability): three services
     /// at 99.95 % make a chain at 99.85 %. The method's remedy is asynchronous messaging:
     /// publish an event, or send a command whose reply is handled asynchronously.
     ///

@@ -16,11 +16,11 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// A synchronous caller waits until the callee answers, so every service in a
-    /// synchronous chain must be up at once (eda-notes, "Better availability through
-    /// asynchronous messaging"). In a cycle each service waits, directly or not, on
-    /// itself: one slow service holds every thread of the others, a request can loop
-    /// without end, and no service in it can be deployed or fail on its own. Its load
-    /// at a spike has no finite bound either.
+    /// synchronous chain must be up at once
+    /// (docs/method.md#synchronous-calls-and-availability). In a cycle each service waits,
+    /// directly or not, on itself: one slow service holds every thread of the others, a
+    /// request can loop without end, and no service in it can be deployed or fail on its
+    /// own. Its load at a spike has no finite bound either.
     ///
     /// ## Example
     /// ```yaml
