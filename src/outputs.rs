@@ -7,8 +7,6 @@
 
 use std::path::Path;
 
-use std::sync::Arc;
-
 use crate::analysis::{Analysis, Output};
 use crate::codegen::{self, TemplateError, Templates};
 use crate::diagram::{self, Format, View};
@@ -27,13 +25,13 @@ pub enum OutputError {
 
 /// Every output as `(name, text)`: `report.*`, `diagram/<file>`, `asyncapi/<file>`,
 /// `generate/<path>`, in a fixed order.
-pub fn render_everything(analysis: &Arc<Analysis>) -> Result<Vec<(String, String)>, OutputError> {
+pub fn render_everything(analysis: &Analysis) -> Result<Vec<(String, String)>, OutputError> {
     render_everything_with(analysis, &Templates::embedded()?)
 }
 
 /// [`render_everything`] with the code generator's templates given (parsed once).
 pub fn render_everything_with(
-    analysis: &Arc<Analysis>,
+    analysis: &Analysis,
     templates: &Templates,
 ) -> Result<Vec<(String, String)>, OutputError> {
     // The current folder as the root (no walk up to a `.git`): the same paths wherever

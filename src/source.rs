@@ -177,7 +177,13 @@ impl SourceFile {
             .line_starts
             .get(index + 1)
             .map_or(self.text.len(), |&end| end as usize);
-        Some(self.text.get(start..end)?.trim_end_matches(['\n', '\r']))
+        let text = self.text.get(start..end)?.trim_end_matches(['\n', '\r']);
+        // A byte order mark is no character of the line (nor of its columns).
+        Some(if index == 0 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        })
     }
 
     /// Where a span is in this file.
@@ -246,6 +252,14 @@ mod tests {
 
     fn at(line: u32, column: u32) -> LineColumn {
         LineColumn { line, column }
+    }
+
+    #[test]
+    fn a_line_is_shown_without_the_byte_order_mark() {
+        let file = file("\u{feff}system: x\n\u{feff}b\n");
+        assert_eq!(file.line(1), Some("system: x"));
+        // Only the file's first character is a mark; elsewhere it is text.
+        assert_eq!(file.line(2), Some("\u{feff}b"));
     }
 
     #[test]

@@ -42,27 +42,84 @@ fn module_of(relative: &Path) -> String {
     }
 }
 
-/// The modules a file's code names through `crate::` or `edasmith::`, test code and
-/// comments left out.
+/// The modules a file's code names through `crate::` or `edasmith::`, comments and
+/// `#[cfg(test)]` items left out.
 fn uses(text: &str) -> BTreeSet<String> {
-    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let code: String = text
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let code = without_test_items(&code);
     let mut used = BTreeSet::new();
-    for line in code.lines() {
-        let line = line.split("//").next().unwrap_or_default();
-        for prefix in ["crate::", "edasmith::"] {
-            for (at, _) in line.match_indices(prefix) {
-                let rest = &line[at + prefix.len()..];
-                if let Some(group) = rest.strip_prefix('{') {
-                    // `use crate::{a::x, b::y}`: each item's first segment.
-                    let group = group.split('}').next().unwrap_or_default();
-                    used.extend(group.split(',').filter_map(first_segment));
-                } else {
-                    used.extend(first_segment(rest));
-                }
+    for prefix in ["crate::", "edasmith::"] {
+        for (at, _) in code.match_indices(prefix) {
+            let rest = &code[at + prefix.len()..];
+            match rest.strip_prefix('{') {
+                // `use crate::{a::x, b::{y, z}}`: the first segment of each item.
+                Some(group) => used.extend(top_level_items(group).filter_map(first_segment)),
+                None => used.extend(first_segment(rest)),
             }
         }
     }
     used
+}
+
+/// The code without each `#[cfg(test)]` item: a `mod tests;` line, or a braced item.
+fn without_test_items(code: &str) -> String {
+    let mut kept = String::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        kept.push_str(&rest[..at]);
+        let item = &rest[at..];
+        let (semicolon, brace) = (item.find(';'), item.find('{'));
+        let end = match (semicolon, brace) {
+            (Some(semicolon), Some(brace)) if semicolon < brace => semicolon + 1,
+            (_, Some(brace)) => matching_brace(item, brace),
+            (Some(semicolon), None) => semicolon + 1,
+            (None, None) => item.len(),
+        };
+        rest = &item[end..];
+    }
+    kept.push_str(rest);
+    kept
+}
+
+/// The index just past the brace that closes the one at `open`.
+fn matching_brace(text: &str, open: usize) -> usize {
+    let mut depth = 0;
+    for (at, c) in text[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 1 => return open + at + 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// The items of a `{...}` group (its opening brace already taken), split at the commas
+/// of its own level.
+fn top_level_items(group: &str) -> impl Iterator<Item = &str> {
+    let end = matching_brace(&format!("{{{group}"), 0).saturating_sub(2);
+    let group = &group[..end.min(group.len())];
+    let mut depth = 0;
+    let mut start = 0;
+    let mut items = Vec::new();
+    for (at, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&group[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&group[start..]);
+    items.into_iter()
 }
 
 fn first_segment(path: &str) -> Option<String> {
@@ -130,9 +187,16 @@ fn every_module_uses_only_the_layers_below_it() {
 
 #[test]
 fn the_reader_finds_uses_and_skips_comments_and_tests() {
-    let text = "use crate::model::Model;\nuse crate::{derive::Event, saga::{self, Step}};\n\
+    let text = "#[cfg(test)]\nmod tests;\nuse crate::model::Model;\n\
+                use crate::{\n    derive::Event,\n    saga::{self, Step},\n    load::{a::{x, y}},\n    names,\n};\n\
                 // crate::cli is only mentioned\nlet x = edasmith::report::human::render();\n\
-                #[cfg(test)]\nuse crate::outputs;\n";
+                #[cfg(test)]\nmod inline {\n    use crate::outputs;\n    fn f() { let _ = 1; }\n}\n\
+                fn after() { crate::rules::all(); }\n";
     let used: Vec<String> = uses(text).into_iter().collect();
-    assert_eq!(used, ["derive", "model", "report", "saga"]);
+    assert_eq!(
+        used,
+        [
+            "derive", "load", "model", "names", "report", "rules", "saga"
+        ]
+    );
 }

@@ -7,9 +7,7 @@ use anyhow::Context as _;
 use edasmith::write::{File, OutputDir};
 
 use super::{Outcome, output};
-use edasmith::diagnostic::Severity;
 use edasmith::export::{self, Document, asyncapi};
-use edasmith::report;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -48,17 +46,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 /// Analyzes the specs; with no error finding, writes every document, then lists them.
 fn run_asyncapi(args: &AsyncapiArgs) -> anyhow::Result<Outcome> {
     let analysis = args.input.analyze(false)?;
-    if analysis
-        .findings
-        .iter()
-        .any(|finding| finding.severity != Severity::Info)
-    {
-        output::stderr(&report::human::render_findings(
-            &analysis,
-            output::stderr_color(),
-        ));
-    }
-    if analysis.blocks(edasmith::analysis::Output::Export) {
+    let refusal = "the spec has errors: nothing exported";
+    if !super::may_write(&analysis, edasmith::analysis::Output::Export, refusal) {
         return Ok(Outcome::Failed);
     }
     let options = asyncapi::Options {

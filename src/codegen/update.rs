@@ -73,8 +73,8 @@ pub fn update(
     mode: Mode,
 ) -> Result<Update, GenerateError> {
     let view = View::new(&analysis);
-    // The view holds all the templates read. Without the analysis beside it, the
-    // rendered workspace (larger than the spec many times over) has its room.
+    // The templates read only the view. Dropping the analysis now leaves its room to the
+    // rendered workspace, which is many times the spec's size (docs/performance.md).
     drop(analysis);
     let files: Vec<File> = render_view(view, templates)?
         .into_iter()
@@ -138,13 +138,22 @@ fn ownership(policy: Policy) -> Ownership {
 }
 
 /// Every file now under a `generated/` folder of the workspace: the contracts' and
-/// each crate's (`services/<crate>/src/generated/...`).
+/// each crate's (`services/<crate>/src/generated/...`), looking into no other folder.
 fn generated_files(out: &OutputDir) -> Result<Vec<String>, WriteError> {
-    let mut files = out.files_under("contracts/src/generated")?;
-    files.extend(out.files_under("services")?.into_iter().filter(|path| {
+    let mut files = out.files_under("contracts/src/generated", |_| true)?;
+    let in_crate = |path: &str| -> bool {
         let mut below_crate = path.split('/').skip(2);
-        below_crate.next() == Some("src") && below_crate.next() == Some("generated")
-    }));
+        matches!(
+            (below_crate.next(), below_crate.next()),
+            (None, _) | (Some("src"), None | Some("generated"))
+        )
+    };
+    let crates = out.files_under("services", in_crate)?;
+    files.extend(
+        crates
+            .into_iter()
+            .filter(|path| in_crate(path) && path.contains("/src/generated/")),
+    );
     Ok(files)
 }
 

@@ -122,6 +122,11 @@ fn load_file(path: &Path, limits: &Limits, loaded: &mut LoadedSpec) -> Result<()
         source,
     };
     let file = fs::File::open(path).map_err(io_error)?;
+    // Spans are 32-bit byte offsets: no limit reaches past 4 GiB.
+    let limits = &Limits {
+        max_file_bytes: limits.max_file_bytes.min(u64::from(u32::MAX)),
+        ..*limits
+    };
     // Read one byte past the limit rather than trusting metadata: a pipe or a growing
     // file has no reliable size, and an unbounded read could exhaust memory.
     let mut bytes = Vec::new();
@@ -189,7 +194,34 @@ fn parse(file: FileId, limits: &Limits, loaded: &mut LoadedSpec) {
 
 /// Only white space, comments and document markers: nothing a spec could mean.
 fn has_no_content(text: &str) -> bool {
-    text.lines()
+    // Lines end in `\n`, `\r\n` or a lone `\r`, as in the line index.
+    text.trim_start_matches('\u{feff}')
+        .split(['\n', '\r'])
         .map(str::trim)
         .all(|line| line.is_empty() || line.starts_with('#') || line == "---" || line == "...")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Limits, load_str};
+
+    fn rules(text: &str) -> Vec<&'static str> {
+        let loaded = load_str("spec.yaml", text, &Limits::default());
+        loaded.findings.iter().map(|finding| finding.rule).collect()
+    }
+
+    #[test]
+    fn a_file_of_comments_is_empty_however_its_lines_end() {
+        for empty in [
+            "",
+            "\u{feff}",
+            "\u{feff}# a comment\n",
+            "# a\r# b\r",
+            "---\r\n...\r\n",
+        ] {
+            assert_eq!(rules(empty), ["empty-spec"], "{empty:?}");
+        }
+        // A comment, then content, on lines that end in a lone CR.
+        assert!(rules("# a comment\rsystem: shop\r").is_empty());
+    }
 }

@@ -41,6 +41,8 @@ pub enum WriteError {
     },
     #[error("cannot write `{}`: `{}` is not a folder", path.display(), blocker.display())]
     NotAFolder { path: PathBuf, blocker: PathBuf },
+    #[error("cannot write `{}`: a folder stands where the file goes", .0.display())]
+    IsAFolder(PathBuf),
     #[error("cannot write `{}`: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
 }
@@ -141,7 +143,7 @@ impl OutputDir {
         on_every_core(&to_write, |files| {
             let mut made = None;
             for (file, (_, path)) in files {
-                // Files come grouped by folder: each missing folder is made once.
+                // Files come grouped by folder: a folder is made once per run of its files.
                 let folder = path.parent().unwrap_or(&self.root);
                 if made != Some(folder) {
                     fs::create_dir_all(folder).map_err(io_error(path))?;
@@ -178,10 +180,14 @@ impl OutputDir {
         fs::remove_file(&path).map_err(io_error(&path))
     }
 
-    /// The regular files under a relative folder, recursively, as relative paths with
-    /// `/`, sorted. Symlinks below the folder are neither followed nor listed; a missing
-    /// folder has no files.
-    pub fn files_under(&self, relative: &str) -> Result<Vec<String>, WriteError> {
+    /// The regular files under a relative folder, recursively (into the folders for
+    /// which `descend` holds), as relative paths with `/`, sorted. Symlinks below the
+    /// folder are neither followed nor listed; a missing folder has no files.
+    pub fn files_under(
+        &self,
+        relative: &str,
+        descend: impl Fn(&str) -> bool,
+    ) -> Result<Vec<String>, WriteError> {
         let Some(full) = path::Folders::new(self).folder(relative)? else {
             return Ok(Vec::new());
         };
@@ -190,7 +196,7 @@ impl OutputDir {
         while let Some((full, dir)) = pending.pop() {
             for (name, kind) in entries(&full)? {
                 let path = format!("{dir}/{name}");
-                if kind.is_dir() {
+                if kind.is_dir() && descend(&path) {
                     pending.push((full.join(&name), path));
                 } else if kind.is_file() {
                     found.push(path);
@@ -229,16 +235,12 @@ fn status(file: &File, (path, metadata): &path::Target) -> Result<FileStatus, Wr
     let Some(metadata) = metadata else {
         return Ok(Missing);
     };
-    // The team's file, whatever it is (a link to theirs, a folder), is theirs; a link
-    // to nothing is no file.
+    // The team's file, whatever it is (a link, a folder), is theirs; a dangling link is none.
     if file.policy == Policy::CreateOnly && path.exists() {
         return Ok(UpToDate);
     }
     if metadata.is_dir() {
-        return Err(WriteError::NotAFolder {
-            path: PathBuf::from(&file.path),
-            blocker: path.to_path_buf(),
-        });
+        return Err(WriteError::IsAFolder(file.path.clone().into()));
     }
     // The size first: a file of another size costs no read. Anything but a regular
     // file (a link, a fifo) is replaced, not read.

@@ -46,27 +46,22 @@ fn sync_writes_files_creates_folders_and_says_what_each_was() {
 fn refuses_parent_dir_absolute_and_empty_paths() {
     let tmp = tempfile::tempdir().unwrap();
     let out = OutputDir::create(tmp.path()).unwrap();
-    let absolute = tmp.path().join("abs.txt");
-    let absolute = absolute.to_str().unwrap();
-    let parent = WriteError::ParentDir { path: "".into() };
-    let empty = WriteError::Empty;
-    let absolute_path = WriteError::Absolute { path: "".into() };
+    let absolute = &*tmp.path().join("abs.txt").to_string_lossy().into_owned();
+    let (parent, empty) = ("may not contain `..`", "empty output path");
     let cases = [
-        ("../x.txt", &parent),
-        ("a/../../x.txt", &parent),
-        (absolute, &absolute_path),
-        ("", &empty),
-        (".", &empty),
+        ("../x.txt", parent),
+        ("a/../../x.txt", parent),
+        ("", empty),
+        (".", empty),
     ];
-    for (bad, expected) in cases {
+    for (bad, expected) in [(absolute, "must be relative")].into_iter().chain(cases) {
         let error = sync_one(&out, bad, "").unwrap_err();
-        let kind = std::mem::discriminant;
-        assert_eq!(kind(&error), kind(expected), "{bad}: {error}");
+        assert!(error.to_string().contains(expected), "{bad}: {error}");
         // Comparing, reading, listing and removing are confined the same way.
         assert!(out.plan(&[File::new(bad, "x")]).is_err(), "{bad}");
         assert!(out.read(bad).is_err(), "{bad}");
         assert!(out.remove(bad).is_err(), "{bad}");
-        assert!(out.files_under(bad).is_err(), "{bad}");
+        assert!(out.files_under(bad, |_| true).is_err(), "{bad}");
     }
     assert!(names(tmp.path()).is_empty());
 }
@@ -95,7 +90,7 @@ fn refuses_symlinks_that_point_outside() {
         out.read("link/f.txt").map(drop),
         out.plan(&[File::new("link/f.txt", "secret")]).map(drop),
         out.remove("link/f.txt"),
-        out.files_under("link").map(drop),
+        out.files_under("link", |_| true).map(drop),
     ] {
         assert!(matches!(escapes, Err(WriteError::Escapes { .. })));
     }
@@ -119,7 +114,11 @@ fn a_refused_file_anywhere_in_the_list_changes_nothing() {
         let files = [File::new("first.txt", "1"), File::new("file", "changed")];
         let files = [&files[..], &[File::new(blocked, "2")]].concat();
         let error = out.sync(&files).unwrap_err();
-        assert!(matches!(error, WriteError::NotAFolder { .. }), "{error}");
+        let said = error.to_string();
+        assert!(
+            said.contains("not a folder") || said.contains("a folder stands"),
+            "{said}"
+        );
         assert!(out.plan(&files).is_err());
         assert_eq!(names(dir), ["file", "folder.rs"]);
         assert_eq!(fs::read(dir.join("file")).unwrap(), b"x");
@@ -143,13 +142,15 @@ fn lists_files_sorted() {
         std::os::unix::fs::symlink(dir.join("s/one"), dir.join("s/three")).unwrap();
     }
     let files = ["g/a.rs", "g/b.rs", "g/sub/c.rs"];
-    assert_eq!(out.files_under("g").unwrap(), files);
+    assert_eq!(out.files_under("g", |_| true).unwrap(), files);
     // A link to a folder is not followed: `s/three` adds nothing.
     assert_eq!(
-        out.files_under("s").unwrap(),
+        out.files_under("s", |_| true).unwrap(),
         ["s/file", "s/one/y", "s/two/x"]
     );
-    assert!(out.files_under("missing").unwrap().is_empty());
+    let not_two = out.files_under("s", |folder| folder != "s/two").unwrap();
+    assert_eq!(not_two, ["s/file", "s/one/y"]);
+    assert!(out.files_under("missing", |_| true).unwrap().is_empty());
 }
 
 #[test]
