@@ -15,8 +15,8 @@ use edasmith::write::{File, OutputDir, write_atomic};
 pub struct Args {
     #[command(flatten)]
     input: super::SpecInput,
-    /// Diagram syntax. Required unless --out-dir is given (which writes both by default).
-    #[arg(long, value_enum, required_unless_present = "out_dir")]
+    /// Diagram syntax [default: mermaid; with --out-dir: both].
+    #[arg(long, value_enum)]
     format: Option<FormatArg>,
     /// What to draw [default: srd; with --out-dir: every view, `load` only when a
     /// service declares a `peak`].
@@ -98,28 +98,32 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 
 fn print_one_view(args: &Args, analysis: &Analysis) -> anyhow::Result<Outcome> {
     let view = args.view.map_or(View::Srd, View::from);
-    // clap makes --format required without --out-dir.
     let format = args.format.map_or(Format::Mermaid, Format::from);
     let diagrams = diagram::render(analysis, view, format, args.name.as_deref())?;
-    if diagrams.is_empty() {
+    // One diagram a file or a stream: no renderer reads several concatenated.
+    let [diagram] = &diagrams[..] else {
+        if diagrams.is_empty() {
+            anyhow::bail!(
+                "nothing to draw: {}",
+                match view {
+                    View::Lifecycle =>
+                        "no aggregate declares a lifecycle (`states` or `transitions`)",
+                    _ => "the spec has no sagas",
+                }
+            );
+        }
+        let ids: Vec<&str> = (diagrams.iter())
+            .filter_map(|diagram| Some(diagram.subject.as_ref()?.id.as_str()))
+            .collect();
         anyhow::bail!(
-            "nothing to draw: {}",
-            match view {
-                View::Lifecycle => "no aggregate declares a lifecycle (`states` or `transitions`)",
-                _ => "the spec has no sagas",
-            }
-        );
-    }
-    if diagrams.len() > 1 {
-        output::stderr(&format!(
-            "note: {} {} diagrams, each after a `{} ---- FILE ----` line; `--name ID` draws one, \
-             `--out-dir DIR` writes one file each\n",
-            diagrams.len(),
+            "`--view {}` draws {} diagrams: draw one with `--name ID` (one of: {}), or each into \
+             a file of its own with `--out-dir DIR`",
             view.as_str(),
-            format.comment()
-        ));
-    }
-    let text = diagram::concatenate(&diagrams);
+            diagrams.len(),
+            ids.join(", ")
+        );
+    };
+    let text = &diagram.text;
     match &args.output {
         Some(path) => write_atomic(path, text.as_bytes())?,
         None => output::stdout(&text).context("cannot write the diagram")?,

@@ -420,29 +420,3 @@ fn write_graph(graph: &graph::Graph, format: Format) -> String {
     }
     text
 }
-
-/// Several diagrams as one text, each after a separator line naming the file
-/// `--out-dir` would write it to (`%% ---- lifecycle-contract.mmd ----`), followed by its
-/// own title comment. Graphviz reads several graphs from one file; Mermaid takes one
-/// diagram at a time, so split at the separators.
-pub fn concatenate(diagrams: &[Diagram]) -> String {
-    if let [diagram] = diagrams {
-        return diagram.text.clone();
-    }
-    let mut out = String::new();
-    for (index, diagram) in diagrams.iter().enumerate() {
-        if index > 0 {
-            out.push('\n');
-        }
-        out.push_str(&format!(
-            "{} {SEPARATOR} {} {SEPARATOR}\n",
-            diagram.format.comment(),
-            diagram.file_name()
-        ));
-        out.push_str(&diagram.text);
-    }
-    out
-}
-
-/// Marks the line before each diagram when several are printed together.
-pub const SEPARATOR: &str = "----";
