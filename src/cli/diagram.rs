@@ -126,7 +126,7 @@ fn print_one_view(args: &Args, analysis: &Analysis) -> anyhow::Result<Outcome> {
     let text = &diagram.text;
     match &args.output {
         Some(path) => write_atomic(path, text.as_bytes())?,
-        None => output::stdout(&text).context("cannot write the diagram")?,
+        None => output::stdout(text).context("cannot write the diagram")?,
     }
     Ok(Outcome::Clean)
 }
