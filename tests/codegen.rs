@@ -186,6 +186,21 @@ fn the_korean_example_builds_and_keeps_the_generation_gap() {
     );
     assert!(!listed.contains("handlers.rs"), "{listed}");
     assert!(!listed.contains("notes.md"), "{listed}");
+    // Each stale file comes with what a run would change in it, as a unified diff.
+    let header = "--- a/services/contract/src/generated/aggregates.rs\n\
+                  +++ b/services/contract/src/generated/aggregates.rs\n";
+    assert!(listed.contains(header), "{listed}");
+    let edited = listed
+        .lines()
+        .filter(|line| line.starts_with("-") && line.contains("pub fn apply_edited"));
+    let restored = listed
+        .lines()
+        .filter(|line| line.starts_with("+") && line.contains("pub fn apply"));
+    assert_eq!(
+        (edited.count(), restored.count() > 0),
+        (1, true),
+        "{listed}"
+    );
     assert_eq!(
         fs::read_to_string(&generated).unwrap(),
         pristine.replace("pub fn apply", "pub fn apply_edited")

@@ -69,6 +69,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             };
             report.push_str(&format!("{what}: {}\n", change.path));
         }
+        for diff in drift.iter().filter_map(|change| change.diff.as_deref()) {
+            report.push('\n');
+            report.push_str(diff);
+        }
         output::stdout(&report).context("cannot write the report")?;
         output::error(&format!(
             "{} generated files out of date: run `edasmith generate` without --check",

@@ -42,6 +42,8 @@ pub struct Change {
     pub path: String,
     pub status: Status,
     pub ownership: Ownership,
+    /// Checking, a stale generated file: what a run would change, as a unified diff.
+    pub diff: Option<String>,
 }
 
 impl Change {
@@ -89,22 +91,29 @@ pub fn update(
         Mode::Write => out.sync(&files)?,
         Mode::Check => out.plan(&files)?,
     };
-    let mut changes: Vec<Change> = files
-        .iter()
-        .zip(before)
-        .filter_map(|(file, before)| {
-            let status = match before {
-                FileStatus::UpToDate => return None,
-                FileStatus::Missing => Status::Missing,
-                FileStatus::Stale => Status::Stale,
-            };
-            Some(Change {
-                path: file.path.clone(),
-                status,
-                ownership: ownership(file.policy),
-            })
-        })
-        .collect();
+    let mut changes = Vec::new();
+    for (file, before) in files.iter().zip(before) {
+        let status = match before {
+            FileStatus::UpToDate => continue,
+            FileStatus::Missing => Status::Missing,
+            FileStatus::Stale => Status::Stale,
+        };
+        let ownership = ownership(file.policy);
+        // Checking, say what a run would change in a stale (generated) file.
+        let diff = if mode == Mode::Check && status == Status::Stale {
+            let old = out.read(&file.path)?;
+            Some(unified_diff(&file.path, &old, &file.contents))
+        } else {
+            None
+        };
+        let path = file.path.clone();
+        changes.push(Change {
+            path,
+            status,
+            ownership,
+            diff,
+        });
+    }
     let rendered: HashSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
     let unrendered = earlier
         .into_iter()
@@ -170,8 +179,17 @@ fn obsolete(
                 path,
                 status: Status::Obsolete,
                 ownership: Ownership::Generated,
+                diff: None,
             });
         }
     }
     Ok(obsolete)
+}
+
+/// What writing `new` over `old` changes, as `diff -u` shows it.
+fn unified_diff(path: &str, old: &[u8], new: &[u8]) -> String {
+    let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
+    let diff = similar::TextDiff::from_lines(&old, &new);
+    let (from, to) = (format!("a/{path}"), format!("b/{path}"));
+    diff.unified_diff().header(&from, &to).to_string()
 }
