@@ -16,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod outputs;
+pub mod parallel;
 pub mod report;
 pub mod rules;
 pub mod saga;

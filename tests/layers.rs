@@ -11,7 +11,8 @@ use std::path::Path;
 
 /// The layers, bottom first. A module may use the modules of the layers before its own.
 const LAYERS: &[&[&str]] = &[
-    &["source", "names", "write"],
+    &["source", "names", "parallel"],
+    &["write"],
     &["diagnostic", "declare_rule"],
     &["spec"],
     &["model"],

@@ -20,6 +20,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
 
 use crate::analysis::Analysis;
+use crate::parallel::{in_runs, joined};
 pub use templates::{TemplateError, Templates};
 pub use update::{Change, GenerateError, Mode, Status, Update, update};
 use view::{ServiceCrate, View};
@@ -106,24 +107,6 @@ fn render_view(view: View, templates: &Templates) -> Result<Vec<OutputFile>, Tem
         }
         Ok(files)
     })
-}
-
-/// `each` of `items` split into one run per core, each run on a thread of its own,
-/// the results in the order of the runs.
-fn in_runs<T: Sync, R: Send>(items: &[T], each: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let each = &each;
-    std::thread::scope(|scope| {
-        let runs: Vec<_> = (items.chunks(items.len().div_ceil(threads).max(1)))
-            .map(|run| scope.spawn(move || each(run)))
-            .collect();
-        runs.into_iter().map(|run| joined(run.join())).collect()
-    })
-}
-
-/// What a thread returned; its panic goes on in the thread that joins it.
-fn joined<R>(result: std::thread::Result<R>) -> R {
-    result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// A list of the view as the templates see it: each item is converted to a template

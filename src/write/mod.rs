@@ -18,7 +18,6 @@ mod tests;
 
 use std::fs;
 use std::io::{self, Read as _, Write as _};
-use std::panic::resume_unwind;
 use std::path::{Path, PathBuf};
 
 /// Why a file could not be written (or read, listed, removed).
@@ -215,18 +214,11 @@ fn on_every_core<T: Sync, R: Send>(
     items: &[T],
     work: impl Fn(&[T]) -> Result<Vec<R>, WriteError> + Sync,
 ) -> Result<Vec<R>, WriteError> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let run = items.len().div_ceil(cores).max(1);
-    std::thread::scope(|scope| {
-        let runs: Vec<_> = (items.chunks(run))
-            .map(|items| scope.spawn(|| work(items)))
-            .collect();
-        let mut results = Vec::with_capacity(items.len());
-        for run in runs {
-            results.extend(run.join().unwrap_or_else(|panic| resume_unwind(panic))?);
-        }
-        Ok(results)
-    })
+    let mut results = Vec::with_capacity(items.len());
+    for run in crate::parallel::in_runs(items, work) {
+        results.extend(run?);
+    }
+    Ok(results)
 }
 
 /// What is where `file` goes (`metadata`, not followed), for its policy.

@@ -109,7 +109,7 @@ impl View {
         };
         let concerns = concerns::by_service(analysis);
         // Each crate is built from the tables alone: they are built on every core.
-        let services = super::in_runs(&services, |run| {
+        let services = crate::parallel::in_runs(&services, |run| {
             (run.iter())
                 .map(|(at, package)| {
                     workspace.service(&model.services[*at], &concerns[*at], package.clone())
